@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace MedCam.Cli.Commands;
+
+/// <summary>The top-level verbs of <c>medcam</c>. One factory per capability, each in its own file.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionCommand.Create();
+    }
+}
