@@ -1,0 +1,306 @@
+using MedCam.Explain.Maps;
+
+namespace MedCam.Explain.Methods;
+
+/// <summary>
+/// CF-CAM (He, Pan, Yao 2025, arXiv 2504.00060). Only the abstract is public; MedCam follows the authors' released
+/// code (jerryp-hfut/CF-CAM, cfcam.py), made N-dimensional:
+/// 1. A and g at the layer as Grad-CAM.
+/// 2. Channels whose activation L2 norm ≥ the 75th percentile (linear interpolation, numpy's default) are important:
+///    they keep their raw gradient and their weight is its spatial mean.
+/// 3. The other channels' flattened activations are clustered with DBSCAN: eps = 25th percentile of all off-diagonal
+///    pairwise Euclidean distances (each pair counted twice, as the authors' full matrix does; floor 1e-5),
+///    min_samples = max(2, ⌊0.05 · N_remaining⌋), neighbourhoods include the point itself (sklearn semantics);
+///    noise channels are discarded.
+/// 4. Per cluster the mean gradient G is filtered with the authors' "bilateral" kernel: a kernel the size of the
+///    layer grid, centred at n/2 on each axis, weight exp(−|q − n/2|² / 2σ_s²) · exp(−(G(q) − mean G)² / 2σ_r²)
+///    (σ_s = 5 positions, σ_r = 0.1), divided by (its sum + 1e-6), applied as a zero-padded "same" correlation
+///    (torch conv2d padding='same'); each member channel takes that filtered gradient, weight = its mean.
+/// 5. L = ReLU(Σ softmax(w)_k A^k) over kept channels; resample; divide by the max (not min-max).
+/// </summary>
+public sealed class CfCam : CamMethod
+{
+    private const double SigmaSpatial = 5.0;
+    private const double SigmaRange = 0.1;
+
+    public override string Name => "cfcam";
+
+    protected override bool NormaliseByMaxOnly => true;
+
+    protected override void LayerMap(LayerContext context, Span<float> map)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var a = context.Activations.Span;
+        var g = context.Gradients.Span;
+        var c = context.Channels;
+        var z = context.Positions;
+
+        var norms = new double[c];
+        for (var k = 0; k < c; k++)
+        {
+            double ss = 0;
+            for (var i = k * z; i < (k + 1) * z; i++)
+            {
+                ss += (double)a[i] * a[i];
+            }
+
+            norms[k] = Math.Sqrt(ss);
+        }
+
+        var threshold = Percentile(norms, 75);
+        var important = Enumerable.Range(0, c).Where(k => norms[k] >= threshold).ToArray();
+        var remaining = Enumerable.Range(0, c).Where(k => norms[k] < threshold).ToArray();
+
+        var kept = new List<int>();
+        var weights = new List<double>();
+        foreach (var k in important)
+        {
+            kept.Add(k);
+            weights.Add(Mean(g.Slice(k * z, z)));
+        }
+
+        if (remaining.Length > 0)
+        {
+            var labels = Cluster(a, z, remaining);
+            var clusters = labels.Where(l => l >= 0).Distinct().Order().ToArray();
+            foreach (var cluster in clusters)
+            {
+                var members = remaining.Where((_, i) => labels[i] == cluster).ToArray();
+                var meanGradient = new double[z];
+                foreach (var k in members)
+                {
+                    for (var i = 0; i < z; i++)
+                    {
+                        meanGradient[i] += g[(k * z) + i];
+                    }
+                }
+
+                for (var i = 0; i < z; i++)
+                {
+                    meanGradient[i] /= members.Length;
+                }
+
+                var filtered = EdgePreservingFilter(meanGradient, context.LayerShape);
+                var w = filtered.Average();
+                foreach (var k in members)
+                {
+                    kept.Add(k);
+                    weights.Add(w);
+                }
+            }
+        }
+
+        // Softmax of the kept channels' weights.
+        var max = weights.Count == 0 ? 0 : weights.Max();
+        var exp = weights.Select(w => Math.Exp(w - max)).ToArray();
+        var sum = exp.Sum();
+        map.Clear();
+        for (var j = 0; j < kept.Count; j++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a.Slice(kept[j] * z, z), (float)(exp[j] / sum), map, map);
+        }
+    }
+
+    /// <summary>numpy.percentile with linear interpolation.</summary>
+    internal static double Percentile(IReadOnlyList<double> values, double percent)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return 0;
+        }
+
+        var position = percent / 100.0 * (sorted.Length - 1);
+        var lo = (int)Math.Floor(position);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + ((position - lo) * (sorted[hi] - sorted[lo]));
+    }
+
+    internal static int[] Cluster(ReadOnlySpan<float> a, int z, int[] channels)
+    {
+        var n = channels.Length;
+        var distance = new double[n, n];
+        var all = new List<double>(n * n);
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = i + 1; j < n; j++)
+            {
+                double ss = 0;
+                var oi = channels[i] * z;
+                var oj = channels[j] * z;
+                for (var p = 0; p < z; p++)
+                {
+                    var d = (double)a[oi + p] - a[oj + p];
+                    ss += d * d;
+                }
+
+                distance[i, j] = distance[j, i] = Math.Sqrt(ss);
+                all.Add(distance[i, j]);
+                all.Add(distance[i, j]);
+            }
+        }
+
+        var eps = Math.Max(all.Count == 0 ? 0 : Percentile(all, 25), 1e-5);
+        var minSamples = Math.Max(2, (int)(n * 0.05));
+        return Dbscan.Run(distance, eps, minSamples);
+    }
+
+    internal static double[] EdgePreservingFilter(double[] gradient, int[] shape)
+    {
+        var z = gradient.Length;
+        var rank = shape.Length;
+        var mean = gradient.Average();
+        var kernel = new double[z];
+        var index = new int[rank];
+        double sum = 0;
+        for (var p = 0; p < z; p++)
+        {
+            double d2 = 0;
+            for (var ax = 0; ax < rank; ax++)
+            {
+                var d = index[ax] - (shape[ax] / 2.0);
+                d2 += d * d;
+            }
+
+            var dev = gradient[p] - mean;
+            kernel[p] = Math.Exp(-d2 / (2 * SigmaSpatial * SigmaSpatial)) * Math.Exp(-(dev * dev) / (2 * SigmaRange * SigmaRange));
+            sum += kernel[p];
+            Increment(index, shape);
+        }
+
+        for (var p = 0; p < z; p++)
+        {
+            kernel[p] /= sum + 1e-6;
+        }
+
+        // "same" correlation with zero padding: out[i] = Σ_j K[j] · G[i + j − left], left = (n − 1) / 2 per axis.
+        var strides = new int[rank];
+        var s = 1;
+        for (var ax = rank - 1; ax >= 0; ax--)
+        {
+            strides[ax] = s;
+            s *= shape[ax];
+        }
+
+        var output = new double[z];
+        var outIndex = new int[rank];
+        for (var p = 0; p < z; p++)
+        {
+            double acc = 0;
+            Array.Clear(index);
+            for (var q = 0; q < z; q++)
+            {
+                var w = kernel[q];
+                if (w != 0)
+                {
+                    var flat = 0;
+                    var inside = true;
+                    for (var ax = 0; ax < rank; ax++)
+                    {
+                        var src = outIndex[ax] + index[ax] - ((shape[ax] - 1) / 2);
+                        if (src < 0 || src >= shape[ax])
+                        {
+                            inside = false;
+                            break;
+                        }
+
+                        flat += src * strides[ax];
+                    }
+
+                    if (inside)
+                    {
+                        acc += w * gradient[flat];
+                    }
+                }
+
+                Increment(index, shape);
+            }
+
+            output[p] = acc;
+            Increment(outIndex, shape);
+        }
+
+        return output;
+    }
+
+    private static double Mean(ReadOnlySpan<float> values)
+    {
+        double s = 0;
+        foreach (var v in values)
+        {
+            s += v;
+        }
+
+        return values.Length == 0 ? 0 : s / values.Length;
+    }
+
+    private static void Increment(int[] index, int[] shape)
+    {
+        for (var ax = index.Length - 1; ax >= 0; ax--)
+        {
+            if (++index[ax] < shape[ax])
+            {
+                return;
+            }
+
+            index[ax] = 0;
+        }
+    }
+}
+
+/// <summary>DBSCAN (Ester et al. 1996) on a precomputed distance matrix, sklearn's conventions: labels 0.. in order of discovery, −1 noise.</summary>
+internal static class Dbscan
+{
+    public static int[] Run(double[,] distance, double eps, int minSamples)
+    {
+        var n = distance.GetLength(0);
+        var neighbours = new List<int>[n];
+        for (var i = 0; i < n; i++)
+        {
+            neighbours[i] = [];
+            for (var j = 0; j < n; j++)
+            {
+                if (distance[i, j] <= eps)
+                {
+                    neighbours[i].Add(j);
+                }
+            }
+        }
+
+        var core = neighbours.Select(nb => nb.Count >= minSamples).ToArray();
+        var labels = Enumerable.Repeat(-1, n).ToArray();
+        var next = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (labels[i] != -1 || !core[i])
+            {
+                continue;
+            }
+
+            var stack = new Stack<int>();
+            stack.Push(i);
+            labels[i] = next;
+            while (stack.Count > 0)
+            {
+                var p = stack.Pop();
+                if (!core[p])
+                {
+                    continue;
+                }
+
+                foreach (var q in neighbours[p])
+                {
+                    if (labels[q] == -1)
+                    {
+                        labels[q] = next;
+                        stack.Push(q);
+                    }
+                }
+            }
+
+            next++;
+        }
+
+        return labels;
+    }
+}
