@@ -5,6 +5,7 @@
 //    require elements such as `status`.
 //
 // Usage: node validate.js FILE.json [FILE.json ...]   (or one resource on stdin when no file is given)
+//        node validate.js --serve                      (line protocol for test runs, see serve())
 // Prints one JSON array, one entry per file:
 //   {file, resourceType, valid, fhirjs: {valid, errors: [..]}, schema: {valid, errors: [..]}}
 // Exit code: 0 when every file is valid under both validators, 1 when any is invalid, 2 on a usage or read error.
@@ -23,44 +24,57 @@ function loadSchemaValidator() {
   // The schema names itself with the draft-04/06 `id`; ajv 8 only honours `$id`.
   schema.$id = schema.id || SCHEMA_ID;
   delete schema.id;
+  const known = new Set(Object.keys(schema.discriminator.mapping));
+
+  // Every nested resource (Bundle.entry.resource, contained, …) is a `ResourceList`: a oneOf over all ~150 resource
+  // definitions, each fixing `resourceType` with a const. Compiling that takes seconds and reports each mismatch
+  // ~150 times. A value matches exactly one branch iff it matches the branch its own resourceType names, so the
+  // keyword below validates against that one definition instead: same verdict, compiled lazily per type.
+  schema.definitions.ResourceList = { fhirResource: true };
+
   // `discriminator` is an OpenAPI keyword unknown to ajv; strict mode would reject it.
   const ajv = new Ajv({ strict: false, allErrors: true });
   ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
-  ajv.addSchema(schema);
-  const known = new Set(Object.keys(schema.discriminator.mapping));
   const compiled = new Map();
-  function validateResource(resource) {
-    const type = resource && resource.resourceType;
-    if (typeof type !== 'string' || !known.has(type)) {
-      return { valid: false, errors: [`unknown or missing resourceType '${type}'`] };
-    }
+  function validatorFor(type) {
     let validateFn = compiled.get(type);
     if (!validateFn) {
       validateFn = ajv.compile({ $ref: `${schema.$id}#/definitions/${type}` });
       compiled.set(type, validateFn);
     }
-    const valid = validateFn(resource);
-    if (valid) {
-      return { valid, errors: [] };
-    }
-    const errors = validateFn.errors;
-    if (type === 'Bundle' && Array.isArray(resource.entry)) {
-      // Inside a Bundle every entry.resource is matched against a oneOf of ~150 resource types, so ajv reports the
-      // mismatch against each of them. Keep the Bundle-level errors and re-validate each entry against its own type.
-      const entryResource = /^\/entry\/(\d+)\/resource(\/|$)/;
-      const own = errors.filter((e) => !entryResource.test(e.instancePath));
-      const nested = [];
-      resource.entry.forEach((entry, i) => {
-        if (entry && entry.resource) {
-          const inner = validateResource(entry.resource);
-          inner.errors.forEach((msg) => nested.push(`/entry/${i}/resource${msg.startsWith('/ ') ? msg.slice(1) : msg}`));
-        }
-      });
-      return { valid, errors: own.map(describe).concat(nested) };
-    }
-    return { valid, errors: errors.map(describe) };
+    return validateFn;
   }
-  return validateResource;
+  ajv.addKeyword({
+    keyword: 'fhirResource',
+    schemaType: 'boolean',
+    errors: true,
+    validate: function fhirResource(_flag, data, _parentSchema, dataCxt) {
+      const at = dataCxt ? dataCxt.instancePath : '';
+      const type = data && typeof data === 'object' ? data.resourceType : undefined;
+      if (typeof type !== 'string' || !known.has(type)) {
+        fhirResource.errors = [{ keyword: 'fhirResource', instancePath: at, params: {},
+          message: `must be a FHIR resource, resourceType is '${type}'` }];
+        return false;
+      }
+      const inner = validatorFor(type);
+      if (inner(data)) {
+        return true;
+      }
+      fhirResource.errors = inner.errors.map((e) => ({ ...e, instancePath: at + e.instancePath }));
+      return false;
+    },
+  });
+  ajv.addSchema(schema);
+
+  return function validateResource(resource) {
+    const type = resource && resource.resourceType;
+    if (typeof type !== 'string' || !known.has(type)) {
+      return { valid: false, errors: [`unknown or missing resourceType '${type}'`] };
+    }
+    const validateFn = validatorFor(type);
+    const valid = validateFn(resource);
+    return { valid, errors: valid ? [] : validateFn.errors.map(describe) };
+  };
 }
 
 function describe(e) {
@@ -84,20 +98,14 @@ function fhirJsValidate(fhir, resource) {
   }
 }
 
-function main(argv) {
-  let inputs;
-  try {
-    inputs = argv.length === 0
-      ? [{ file: '-', text: fs.readFileSync(0, 'utf8') }]
-      : argv.map((f) => ({ file: f, text: fs.readFileSync(path.resolve(f), 'utf8') }));
-  } catch (err) {
-    process.stderr.write(`fhir-validate: cannot read input: ${err.message}\n`);
-    return 2;
-  }
+function readInputs(files) {
+  return files.map((f) => ({ file: f, text: fs.readFileSync(path.resolve(f), 'utf8') }));
+}
 
+function createValidator() {
   const schemaValidate = loadSchemaValidator();
   const fhir = new Fhir();
-  const results = inputs.map(({ file, text }) => {
+  return (inputs) => inputs.map(({ file, text }) => {
     let resource;
     try {
       resource = JSON.parse(text);
@@ -115,6 +123,43 @@ function main(argv) {
       schema,
     };
   });
+}
+
+// --serve: one request per stdin line, a JSON array of file paths; one answer per stdout line, a JSON array of
+// results (or {"error": "..."}). Compiling the R4 schema takes seconds, so a test run keeps one process.
+function serve() {
+  const validate = createValidator();
+  const lines = require('readline').createInterface({ input: process.stdin, terminal: false });
+  lines.on('line', (line) => {
+    if (line.trim().length === 0) {
+      return;
+    }
+    let answer;
+    try {
+      answer = validate(readInputs(JSON.parse(line)));
+    } catch (err) {
+      answer = { error: err && err.message ? err.message : String(err) };
+    }
+    process.stdout.write(JSON.stringify(answer) + '\n');
+  });
+  process.stdout.write(JSON.stringify({ ready: true }) + '\n');
+}
+
+function main(argv) {
+  if (argv[0] === '--serve') {
+    serve();
+    return undefined;
+  }
+
+  let inputs;
+  try {
+    inputs = argv.length === 0 ? [{ file: '-', text: fs.readFileSync(0, 'utf8') }] : readInputs(argv);
+  } catch (err) {
+    process.stderr.write(`fhir-validate: cannot read input: ${err.message}\n`);
+    return 2;
+  }
+
+  const results = createValidator()(inputs);
   process.stdout.write(JSON.stringify(results, null, 2) + '\n');
   return results.every((r) => r.valid) ? 0 : 1;
 }

@@ -5,8 +5,6 @@ namespace MedCam.Fhir.Model;
 /// <summary>R4 Bundle.</summary>
 public sealed record Bundle : Resource
 {
-    public override string ResourceType => nameof(Bundle);
-
     public Identifier? Identifier { get; init; }
 
     public required BundleType Type { get; init; }

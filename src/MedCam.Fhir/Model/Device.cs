@@ -3,8 +3,6 @@ namespace MedCam.Fhir.Model;
 /// <summary>R4 Device: here, the AI algorithm (model name, version, manufacturer, DICOM Device UID).</summary>
 public sealed record Device : Resource
 {
-    public override string ResourceType => nameof(Device);
-
     public IReadOnlyList<Identifier>? Identifier { get; init; }
 
     public DeviceStatus? Status { get; init; }

@@ -6,8 +6,6 @@ namespace MedCam.Fhir.Model;
 /// Observation.device and Provenance.</summary>
 public sealed record DiagnosticReport : Resource
 {
-    public override string ResourceType => nameof(DiagnosticReport);
-
     public IReadOnlyList<Identifier>? Identifier { get; init; }
 
     public IReadOnlyList<ResourceReference>? BasedOn { get; init; }

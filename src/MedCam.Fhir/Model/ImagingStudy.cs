@@ -5,8 +5,6 @@ namespace MedCam.Fhir.Model;
 /// <summary>R4 ImagingStudy. MedCam usually references the PACS's study by identifier rather than creating one.</summary>
 public sealed record ImagingStudy : Resource
 {
-    public override string ResourceType => nameof(ImagingStudy);
-
     public IReadOnlyList<Identifier>? Identifier { get; init; }
 
     public required ImagingStudyStatus Status { get; init; }

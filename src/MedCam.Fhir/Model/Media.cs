@@ -5,8 +5,6 @@ namespace MedCam.Fhir.Model;
 /// <summary>R4 Media: one image (a heatmap Secondary Capture, or a rendered PNG).</summary>
 public sealed record Media : Resource
 {
-    public override string ResourceType => nameof(Media);
-
     public IReadOnlyList<Identifier>? Identifier { get; init; }
 
     public IReadOnlyList<ResourceReference>? BasedOn { get; init; }

@@ -5,8 +5,6 @@ namespace MedCam.Fhir.Model;
 /// <summary>R4 Observation (the subset MedCam writes and reads). At most one <c>value[x]</c> may be set.</summary>
 public sealed record Observation : Resource
 {
-    public override string ResourceType => nameof(Observation);
-
     public IReadOnlyList<Identifier>? Identifier { get; init; }
 
     public required ObservationStatus Status { get; init; }

@@ -5,8 +5,6 @@ namespace MedCam.Fhir.Model;
 /// <summary>R4 OperationOutcome: what a server says about a failed (or partly failed) request.</summary>
 public sealed record OperationOutcome : Resource
 {
-    public override string ResourceType => nameof(OperationOutcome);
-
     public required IReadOnlyList<OperationOutcomeIssue> Issue { get; init; }
 
     /// <summary>One line per issue: severity, code, then details text and diagnostics (what a person can act on).</summary>

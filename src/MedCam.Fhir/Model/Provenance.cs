@@ -5,8 +5,6 @@ namespace MedCam.Fhir.Model;
 /// <summary>R4 Provenance: who (the algorithm) made which resources from what (the source study).</summary>
 public sealed record Provenance : Resource
 {
-    public override string ResourceType => nameof(Provenance);
-
     public required IReadOnlyList<ResourceReference> Target { get; init; }
 
     public Period? OccurredPeriod { get; init; }

@@ -19,8 +19,9 @@ namespace MedCam.Fhir.Model;
 [JsonDerivedType(typeof(OperationOutcome), nameof(OperationOutcome))]
 public abstract record Resource
 {
+    /// <summary>The FHIR resource type; every record is named after the R4 resource it models.</summary>
     [JsonIgnore]
-    public abstract string ResourceType { get; }
+    public string ResourceType => GetType().Name;
 
     [JsonPropertyOrder(-3)]
     public FhirId? Id { get; init; }
