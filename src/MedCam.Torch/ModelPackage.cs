@@ -67,6 +67,11 @@ public sealed class ModelPackage
                 $"(it has: {(model.TargetLayers.Count == 0 ? "none" : string.Join(", ", model.TargetLayers))}).");
         }
 
+        if (Card.Input.Shape.Count > 0)
+        {
+            model.ExpectedInputShape = Card.Input.Shape;
+        }
+
         return model;
     }
 

@@ -74,6 +74,12 @@ public sealed class TorchModel : IDisposable
     /// </summary>
     public IReadOnlyList<string> TargetLayers { get; }
 
+    /// <summary>
+    /// The input shape the model card declares ([-1, C, spatial...], -1 = any), or null when unknown (bare model.pt).
+    /// When set, inputs of another rank or channel count are refused before they reach the model.
+    /// </summary>
+    public IReadOnlyList<int>? ExpectedInputShape { get; internal set; }
+
     /// <summary>Whether <see cref="Head"/> works for the layer (the network is split there).</summary>
     public bool HasHead(string layer)
     {
@@ -86,6 +92,7 @@ public sealed class TorchModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         var model = Live();
+        CheckInput(input);
         var shape = Longs(input.Shape);
         NativeStatus status;
         TensorHandle logits;
@@ -106,6 +113,7 @@ public sealed class TorchModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         var model = Live();
+        CheckInput(input);
         var shape = Longs(input.Shape);
         NativeStatus status;
         TensorHandle result;
@@ -134,6 +142,7 @@ public sealed class TorchModel : IDisposable
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         var model = Live();
+        CheckInput(inputs);
         var shape = Longs(inputs.Shape);
         NativeStatus status;
         TensorHandle logits;
@@ -180,6 +189,7 @@ public sealed class TorchModel : IDisposable
         }
 
         var model = Live();
+        CheckInput(input);
         var shape = Longs(input.Shape);
         var names = new LayerNames(layers);
         try
@@ -209,6 +219,7 @@ public sealed class TorchModel : IDisposable
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(layers);
         var model = Live();
+        CheckInput(input);
         var shape = Longs(input.Shape);
         var classes = new long[targetClassPerSample.Length];
         for (var i = 0; i < classes.Length; i++)
@@ -244,6 +255,28 @@ public sealed class TorchModel : IDisposable
     {
         ObjectDisposedException.ThrowIf(handle.IsClosed, this);
         return handle;
+    }
+
+    private void CheckInput(Tensor input)
+    {
+        var expected = ExpectedInputShape;
+        if (expected is null || expected.Count == 0)
+        {
+            return;
+        }
+
+        var wanted = "[" + string.Join(", ", expected.Select(size => size < 0 ? "N" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        if (input.Rank != expected.Count)
+        {
+            throw new InputShapeException(
+                $"The model expects input of rank {expected.Count} {wanted}; got {Tensor.FormatShape(input.Shape)} (rank {input.Rank}).");
+        }
+
+        if (expected.Count > 1 && expected[1] > 0 && input.Shape[1] != expected[1])
+        {
+            throw new InputShapeException(
+                $"The model expects {expected[1]} channel(s) {wanted}; got {input.Shape[1]} in {Tensor.FormatShape(input.Shape)}.");
+        }
     }
 
     private int IndexOf(string layer)

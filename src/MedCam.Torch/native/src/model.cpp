@@ -70,7 +70,6 @@ c10::Device parse_device(const char* text) {
 // Wraps the caller's buffer (no copy on CPU) for the duration of the call.
 at::Tensor wrap(const float* data, int64_t length, const int64_t* shape, int32_t rank, const c10::Device& device,
                 const char* what) {
-    MC_REQUIRE(data != nullptr, std::string(what) + " data must not be null");
     MC_REQUIRE(shape != nullptr, std::string(what) + " shape must not be null");
     if (rank < 1 || rank > 8) {
         throw Failure(MC_ERR_INPUT_SHAPE, std::string(what) + " rank must be between 1 and 8, got " +
@@ -90,6 +89,7 @@ at::Tensor wrap(const float* data, int64_t length, const int64_t* shape, int32_t
                                               std::to_string(product) + " values but the buffer holds " +
                                               std::to_string(length));
     }
+    MC_REQUIRE(data != nullptr, std::string(what) + " data must not be null");
     auto tensor = torch::from_blob(const_cast<float*>(data), sizes, torch::kFloat);
     return device.is_cpu() ? tensor : tensor.to(device);
 }
@@ -267,6 +267,8 @@ extern "C" MC_API mc_status mc_model_load(const char* path, const char* device, 
                    message.find("decompressed size") != std::string::npos ||
                    message.find("zip archive") != std::string::npos) {
             message += " (the file is not a valid TorchScript archive: it is truncated or corrupt)";
+        } else {
+            message += " (the file is corrupt or was not written by torch.jit.save)";
         }
         throw Failure(MC_ERR_MODEL_LOAD, std::string("cannot load TorchScript model '") + path + "': " + message);
     }
