@@ -1,0 +1,60 @@
+using System.Net;
+using MedCam.Dicom.Network.Association;
+using MedCam.Dicom.Network.Server;
+using MedCam.Dicom.Network.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace MedCam.Dicom.Network.Tests.Infrastructure;
+
+/// <summary>A MedCam storage SCP on a free loopback port, storing into a temp folder; disposed after each test.</summary>
+internal sealed class ScpHarness : IAsyncDisposable
+{
+    public const string AeTitle = "MEDCAM";
+
+    private readonly TempDir temp;
+
+    private ScpHarness(DicomServer server, TempDir temp, string root, CapturingLoggerFactory logs)
+    {
+        Server = server;
+        this.temp = temp;
+        Root = root;
+        Logs = logs;
+    }
+
+    public DicomServer Server { get; }
+
+    public string Root { get; }
+
+    public CapturingLoggerFactory Logs { get; }
+
+    public int Port => Server.LocalEndPoint.Port;
+
+    public static async Task<ScpHarness> StartAsync(Action<DicomServerBuilder>? configure = null, Func<DicomFileStoreOptions, DicomFileStoreOptions>? store = null)
+    {
+        var temp = new TempDir("medcam-scp");
+        var root = temp.Sub("store");
+        var logs = new CapturingLoggerFactory();
+        var storeOptions = new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 1024 * 1024 };
+        storeOptions = store?.Invoke(storeOptions) ?? storeOptions;
+        var builder = new DicomServerBuilder()
+            .ListenOn(IPAddress.Loopback, 0)
+            .WithAeTitle(AeTitle)
+            .WithTimeouts(new AssociationTimeouts { Artim = TimeSpan.FromSeconds(3), Idle = TimeSpan.FromSeconds(5) })
+            .UseStore(new DicomFileStore(storeOptions, logs.CreateLogger<DicomFileStore>()))
+            .WithLogging(logs);
+        configure?.Invoke(builder);
+        var server = builder.Build();
+        await server.StartAsync();
+        return new ScpHarness(server, temp, root, logs);
+    }
+
+    public string[] ReceivedFiles() => Directory.GetFiles(Root, "*.dcm", SearchOption.AllDirectories)
+        .Where(p => !p.Contains(Path.DirectorySeparatorChar + ".incoming" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        .ToArray();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        temp.Dispose();
+    }
+}
