@@ -49,6 +49,11 @@ public static class DicomValueReader
         }
 
         var count = element.Count;
+        if (count == 0 && index == 0 && typeof(T) == typeof(string))
+        {
+            return (T)(object)string.Empty;
+        }
+
         if (index < 0 || index >= count)
         {
             throw new DicomFormatException($"{element.Tag} {element.Tag.Keyword} has {count} value(s); value {index} was asked for.");
