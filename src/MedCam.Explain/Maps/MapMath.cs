@@ -37,7 +37,7 @@ public static class MapMath
         TensorPrimitives.Clamp(map, 0f, 1f, map);
     }
 
-    /// <summary>x / max (CF-CAM's normalisation): a map whose max is ≤ 0 becomes zeros.</summary>
+    /// <summary>x / max (CF-CAM's normalisation): a map whose max is ≤ 0, or a constant map, becomes zeros.</summary>
     public static void MaxNormalise(Span<float> map)
     {
         if (map.IsEmpty)
@@ -47,7 +47,8 @@ public static class MapMath
 
         ReplaceNonFinite(map);
         var max = TensorPrimitives.Max(map);
-        if (!(max > 0) || !float.IsFinite(max))
+        var min = TensorPrimitives.Min(map);
+        if (!(max > 0) || !float.IsFinite(max) || !(max - min > RelativeEpsilon * Math.Max(Math.Abs(max), Math.Abs(min))))
         {
             map.Clear();
             return;

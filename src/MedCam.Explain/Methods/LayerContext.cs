@@ -33,8 +33,8 @@ public sealed class LayerContext
         Logits = logits;
         Options = options;
         var length = (int)layer.Activations.SampleLength;
-        GradientSquared = gradientSquared is null ? null : gradientSquared.AsMemory(sample * length, length);
-        GradientCubed = gradientCubed is null ? null : gradientCubed.AsMemory(sample * length, length);
+        GradientSquared = gradientSquared is null ? (ReadOnlyMemory<float>?)null : new ReadOnlyMemory<float>(gradientSquared, sample * length, length);
+        GradientCubed = gradientCubed is null ? (ReadOnlyMemory<float>?)null : new ReadOnlyMemory<float>(gradientCubed, sample * length, length);
     }
 
     public IExplainableModel Model { get; }
