@@ -3,7 +3,11 @@ using Xunit.Abstractions;
 
 namespace MedCam.Torch.Tests;
 
-/// <summary>Hundreds of explain calls do not grow the process's resident memory.</summary>
+/// <summary>
+/// Hundreds of explain calls do not grow the process's resident memory. RSS is process-wide, so this runs alone,
+/// after the parallel test collections.
+/// </summary>
+[Collection(MemoryCollection.Name)]
 public sealed class MemoryTests(ITestOutputHelper output)
 {
     [Fact]
@@ -55,4 +59,10 @@ public sealed class MemoryTests(ITestOutputHelper output)
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryCollection
+{
+    public const string Name = "Resident memory (runs alone)";
 }

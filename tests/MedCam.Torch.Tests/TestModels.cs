@@ -41,6 +41,9 @@ public static class TestModels
 
     private static string Generate()
     {
+        // One intra-op thread in tests: results do not depend on it, and OpenMP teams spinning on a shared 2-core
+        // CI machine made a 5 s test take 80 s. Threading itself is covered by ConcurrencyTests.
+        TorchRuntime.SetNumThreads(1);
         if (!File.Exists(Python))
         {
             throw new InvalidOperationException($"{Python} is missing: install python3-torch and python3-numpy (setup does).");
