@@ -146,14 +146,18 @@ public sealed class FhirClientTests : IDisposable
     public async Task PostTransactionAsync_ServerNeverAnswersInTime_ThrowsTimeoutAfterRetrying()
     {
         await using var server = new LoopbackHttpServer(_ => new CannedReply(200, TransactionResponse) { Delay = TimeSpan.FromSeconds(10) });
+        var attempts = 0;
         var watch = Stopwatch.StartNew();
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            Client(server.BaseUrl, retries: 1, attemptTimeout: TimeSpan.FromMilliseconds(300)).PostTransactionAsync(_bundle));
+            Client(server.BaseUrl, retries: 1, attemptTimeout: TimeSpan.FromMilliseconds(500), token: null,
+                tokenProvider: _ => ValueTask.FromResult<string?>($"t{Interlocked.Increment(ref attempts)}")).PostTransactionAsync(_bundle));
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
         Assert.Contains("2 attempts", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(2, attempts);
+        // On a loaded machine the second request may be cancelled before it reaches the server; the first always does.
+        Assert.InRange(server.Requests.Count, 1, 2);
     }
 
     [Fact]
@@ -164,7 +168,7 @@ public sealed class FhirClientTests : IDisposable
             Delay = r.Number == 1 ? TimeSpan.FromSeconds(10) : TimeSpan.Zero,
         });
 
-        var result = await Client(server.BaseUrl, attemptTimeout: TimeSpan.FromMilliseconds(300)).PostTransactionAsync(_bundle);
+        var result = await Client(server.BaseUrl, attemptTimeout: TimeSpan.FromMilliseconds(1500)).PostTransactionAsync(_bundle);
 
         Assert.Equal(2, result.Attempts);
     }
@@ -195,7 +199,8 @@ public sealed class FhirClientTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client(server.BaseUrl).PostTransactionAsync(_bundle, cts.Token));
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
-        Assert.Single(server.Requests);
+        await Task.Delay(300);
+        Assert.InRange(server.Requests.Count, 0, 1); // cancelled, not retried
     }
 
     [Fact]
