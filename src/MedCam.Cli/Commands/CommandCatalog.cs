@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Create();
         yield return DicomCommand.Create();
+        yield return DicomCommand.Create();
         yield return SynthCommand.Create();
     }
 }

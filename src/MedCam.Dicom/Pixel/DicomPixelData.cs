@@ -142,16 +142,38 @@ public sealed class DicomPixelData
     /// <summary>A grey frame in modality units: stored value x Rescale Slope + Rescale Intercept (PS3.3 C.11.1.1.2).</summary>
     public float[] GetFrameRescaled(int frame)
     {
-        var values = GetFrame<float>(frame);
-        var slope = (float)Dataset.GetOrDefault(DicomTags.RescaleSlope, 1.0);
-        var intercept = (float)Dataset.GetOrDefault(DicomTags.RescaleIntercept, 0.0);
-        if (slope != 1f || intercept != 0f)
+        var values = new float[Description.Rows * Description.Columns];
+        ReadFrameRescaled(frame, values);
+        return values;
+    }
+
+    /// <summary>Writes a grey frame in modality units into <paramref name="destination"/> (Rows x Columns), no extra copy.</summary>
+    public void ReadFrameRescaled(int frame, Span<float> destination)
+    {
+        if (Description.SamplesPerPixel != 1 || Description.PhotometricInterpretation == "PALETTE COLOR")
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(values, slope, values);
-            System.Numerics.Tensors.TensorPrimitives.Add(values, intercept, values);
+            throw new DicomException($"Rescaled values need a grey image; this one is {Description.PhotometricInterpretation}.");
         }
 
-        return values;
+        var pixels = Description.Rows * Description.Columns;
+        if (destination.Length < pixels)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} values; {pixels} needed.", nameof(destination));
+        }
+
+        var target = destination[..pixels];
+        PixelSampleReader.ReadStored(DecodeFrameNative(frame).Data.Span, Description, target);
+        var slope = (float)Dataset.GetOrDefault(DicomTags.RescaleSlope, 1.0);
+        var intercept = (float)Dataset.GetOrDefault(DicomTags.RescaleIntercept, 0.0);
+        if (slope != 1f)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(target, slope, target);
+        }
+
+        if (intercept != 0f)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(target, intercept, target);
+        }
     }
 
     private int ExpectedDecodedLength(string photometric) =>
