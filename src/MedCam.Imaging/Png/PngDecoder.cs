@@ -52,12 +52,15 @@ public sealed class PngImage
 }
 
 /// <summary>
-/// A small PNG decoder (non-interlaced; bit depth 8 or 16; grey, RGB, palette, grey+alpha, RGBA) used to check
+/// A small PNG decoder (plain or Adam7-interlaced; bit depth 8 or 16; grey, RGB, palette, grey+alpha, RGBA) used to check
 /// MedCam's own output and peers' PNG renderings (dcmj2pnm, Orthanc previews). Verifies every chunk CRC.
 /// </summary>
 public static class PngDecoder
 {
     private static readonly byte[] Signature = [137, 80, 78, 71, 13, 10, 26, 10];
+
+    private static readonly (int X0, int Y0, int Dx, int Dy)[] Adam7 =
+        [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
 
     public static PngImage DecodeFile(string path) => Decode(File.ReadAllBytes(path));
 
@@ -71,6 +74,7 @@ public static class PngDecoder
 
         var pos = 8;
         int width = 0, height = 0, bitDepth = 0, colorType = -1;
+        var interlaced = false;
         byte[]? palette = null;
         using var idat = new MemoryStream();
         var text = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -103,9 +107,10 @@ public static class PngDecoder
                     height = BinaryPrimitives.ReadInt32BigEndian(data[4..]);
                     bitDepth = data[8];
                     colorType = data[9];
-                    if (data[12] != 0)
+                    interlaced = data[12] == 1;
+                    if (data[12] > 1)
                     {
-                        throw new InvalidDataException("Interlaced PNG is not supported by this decoder.");
+                        throw new InvalidDataException($"PNG interlace method {data[12]} does not exist (0 none, 1 Adam7).");
                     }
 
                     if (bitDepth is not (8 or 16) || colorType is not (0 or 2 or 3 or 4 or 6) || (colorType == 3 && bitDepth != 8))
@@ -153,20 +158,40 @@ public static class PngDecoder
         var stride = checked(width * bpp);
         var samples = new byte[checked(stride * height)];
         idat.Position = 0;
+        byte[] inflated;
         using (var z = new ZLibStream(idat, CompressionMode.Decompress))
+        using (var all = new MemoryStream())
         {
-            var previous = new byte[stride];
-            var filterByte = new byte[1];
-            for (var y = 0; y < height; y++)
+            z.CopyTo(all);
+            inflated = all.ToArray();
+        }
+
+        var consumed = 0;
+        if (!interlaced)
+        {
+            Unfilter(inflated, ref consumed, samples, width, height, bpp);
+        }
+        else
+        {
+            // Adam7 (PNG spec 8.2): seven reduced images, each filtered on its own, scattered onto the grid.
+            foreach (var (x0, y0, dx, dy) in Adam7)
             {
-                var row = samples.AsSpan(y * stride, stride);
-                if (z.ReadAtLeast(filterByte, 1, throwOnEndOfStream: false) != 1 || z.ReadAtLeast(row, stride, throwOnEndOfStream: false) != stride)
+                var pw = (width - x0 + dx - 1) / dx;
+                var ph = (height - y0 + dy - 1) / dy;
+                if (pw <= 0 || ph <= 0)
                 {
-                    throw new InvalidDataException($"PNG image data ends at row {y} of {height}.");
+                    continue;
                 }
 
-                PngFilter.Undo(filterByte[0], row, previous, bpp);
-                row.CopyTo(previous);
+                var pass = new byte[pw * ph * bpp];
+                Unfilter(inflated, ref consumed, pass, pw, ph, bpp);
+                for (var py = 0; py < ph; py++)
+                {
+                    for (var px = 0; px < pw; px++)
+                    {
+                        pass.AsSpan(((py * pw) + px) * bpp, bpp).CopyTo(samples.AsSpan(((((y0 + (py * dy)) * width) + x0 + (px * dx)) * bpp)));
+                    }
+                }
             }
         }
 
@@ -195,5 +220,24 @@ public static class PngDecoder
         }
 
         return new PngImage(width, height, channels, bitDepth, samples, text);
+    }
+
+    private static void Unfilter(byte[] inflated, ref int consumed, byte[] target, int width, int height, int bpp)
+    {
+        var stride = width * bpp;
+        var previous = new byte[stride];
+        for (var y = 0; y < height; y++)
+        {
+            if (consumed + 1 + stride > inflated.Length)
+            {
+                throw new InvalidDataException($"PNG image data ends at row {y} of {height}.");
+            }
+
+            var row = target.AsSpan(y * stride, stride);
+            inflated.AsSpan(consumed + 1, stride).CopyTo(row);
+            PngFilter.Undo(inflated[consumed], row, previous, bpp);
+            row.CopyTo(previous);
+            consumed += 1 + stride;
+        }
     }
 }

@@ -6,7 +6,8 @@ namespace MedCam.Imaging.Rendering;
 /// <summary>
 /// The linear VOI function of PS3.3 C.11.2.1.2.1 to 8-bit grey:
 /// x ≤ c − 0.5 − (w−1)/2 → 0; x > c − 0.5 + (w−1)/2 → 255; otherwise ((x − (c − 0.5)) / (w−1) + 0.5) · 255,
-/// rounded to nearest. Written as one clamped line, y = clamp((x − lower) · 255/(w−1), 0, 255), which equals the
+/// truncated to an integer as dcmtk's renderer does (dcmj2pnm +Ww agrees within one grey level, tested).
+/// Written as one clamped line, y = clamp((x − lower) · 255/(w−1), 0, 255), which equals the
 /// piecewise form (at both edges the line is exactly 0 and 255); width 1 is the step at c − 0.5.
 /// </summary>
 public static class Windowing
@@ -22,7 +23,7 @@ public static class Windowing
 
         var y = (value - lower) * scale;
         y = y < 0 ? 0 : y > 255 ? 255 : y;
-        return (byte)(int)(y + 0.5f);
+        return (byte)(int)y;
     }
 
     /// <summary>Windows modality values (e.g. Hounsfield units) to 8-bit grey.</summary>
@@ -40,16 +41,15 @@ public static class Windowing
             var vLower = Vector256.Create(lower);
             var vScale = Vector256.Create(scale);
             var vMax = Vector256.Create(255f);
-            var vHalf = Vector256.Create(0.5f);
             ref var src = ref MemoryMarshal.GetReference(values);
             ref var dst = ref MemoryMarshal.GetReference(grey);
             for (; i <= values.Length - 32; i += 32)
             {
-                // 4 x 8 floats -> 32 bytes: compute, clamp, round, narrow int32 -> int16 -> uint8.
-                var a = Quantise(Vector256.LoadUnsafe(ref src, (nuint)i), vLower, vScale, vMax, vHalf);
-                var b = Quantise(Vector256.LoadUnsafe(ref src, (nuint)(i + 8)), vLower, vScale, vMax, vHalf);
-                var c = Quantise(Vector256.LoadUnsafe(ref src, (nuint)(i + 16)), vLower, vScale, vMax, vHalf);
-                var d = Quantise(Vector256.LoadUnsafe(ref src, (nuint)(i + 24)), vLower, vScale, vMax, vHalf);
+                // 4 x 8 floats -> 32 bytes: compute, clamp, truncate, narrow int32 -> int16 -> uint8.
+                var a = Quantise(Vector256.LoadUnsafe(ref src, (nuint)i), vLower, vScale, vMax);
+                var b = Quantise(Vector256.LoadUnsafe(ref src, (nuint)(i + 8)), vLower, vScale, vMax);
+                var c = Quantise(Vector256.LoadUnsafe(ref src, (nuint)(i + 16)), vLower, vScale, vMax);
+                var d = Quantise(Vector256.LoadUnsafe(ref src, (nuint)(i + 24)), vLower, vScale, vMax);
                 var ab = Vector256.Narrow(a, b).AsUInt16();
                 var cd = Vector256.Narrow(c, d).AsUInt16();
                 Vector256.Narrow(ab, cd).StoreUnsafe(ref dst, (nuint)i);
@@ -97,10 +97,10 @@ public static class Windowing
         }
     }
 
-    private static Vector256<int> Quantise(Vector256<float> x, Vector256<float> lower, Vector256<float> scale, Vector256<float> max, Vector256<float> half)
+    private static Vector256<int> Quantise(Vector256<float> x, Vector256<float> lower, Vector256<float> scale, Vector256<float> max)
     {
         var y = Vector256.Min(Vector256.Max((x - lower) * scale, Vector256<float>.Zero), max);
-        return Vector256.ConvertToInt32(y + half);
+        return Vector256.ConvertToInt32(y);
     }
 
     private static (float Lower, float Scale) Line(VoiWindow w)
