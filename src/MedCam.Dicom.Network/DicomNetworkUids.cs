@@ -14,18 +14,18 @@ public static class DicomNetworkUids
 
     public const string ExplicitVrBigEndian = "1.2.840.10008.1.2.2";
 
-    /// <summary>MedCam's implementation class UID (2.25 arc, UUID derived).</summary>
-    public const string ImplementationClassUid = "2.25.98137004611238751104286125379118453817";
+    /// <summary>MedCam's implementation class UID, shared with the Part 10 writer of the DICOM core.</summary>
+    public static string ImplementationClassUid => DicomUids.MedCamImplementationClass.Value;
 
-    public const string ImplementationVersionName = "MEDCAM_010";
+    public static string ImplementationVersionName => DicomUids.MedCamImplementationVersionName;
 
     /// <summary>Transfer syntaxes whose datasets are not encapsulated.</summary>
     public static bool IsUncompressed(string transferSyntaxUid) => transferSyntaxUid is ImplicitVrLittleEndian
         or ExplicitVrLittleEndian or ExplicitVrBigEndian or DeflatedExplicitVrLittleEndian;
 
     /// <summary>
-    /// Storage SOP classes live under 1.2.840.10008.5.1.4.1.1 (PS3.4 B.5), plus a few outside that arc
-    /// (PS3.4 Table B.5-1: RT, hanging protocols are not storage of instances we keep).
+    /// Storage SOP classes live under 1.2.840.10008.5.1.4.1.1 (PS3.4 Table B.5-1) and 1.2.840.10008.5.1.4.34 (RT).
+    /// An arc rule rather than a list: the core's UID dictionary names only the classes MedCam itself writes.
     /// </summary>
     public static bool IsStorageSopClass(string sopClassUid) =>
         sopClassUid.StartsWith("1.2.840.10008.5.1.4.1.1.", StringComparison.Ordinal)

@@ -76,7 +76,7 @@ internal sealed class DimseChannel
             DimseCommand? command;
             if (assembled is null && value.IsLastFragment)
             {
-                command = TryDecode(value.Data.Span, out var problem);
+                command = TryDecode(value.Data, out var problem);
                 if (command is null)
                 {
                     await ViolationAsync(problem!).ConfigureAwait(false);
@@ -98,7 +98,7 @@ internal sealed class DimseChannel
                     continue;
                 }
 
-                command = TryDecode(assembled.AsSpan(0, assembledLength), out var problem);
+                command = TryDecode(assembled.AsMemory(0, assembledLength), out var problem);
                 ArrayPool<byte>.Shared.Return(assembled);
                 if (command is null)
                 {
@@ -111,7 +111,7 @@ internal sealed class DimseChannel
         }
     }
 
-    private static DimseCommand? TryDecode(ReadOnlySpan<byte> bytes, out string? problem)
+    private static DimseCommand? TryDecode(ReadOnlyMemory<byte> bytes, out string? problem)
     {
         try
         {
