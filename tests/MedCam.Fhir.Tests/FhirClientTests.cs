@@ -104,6 +104,24 @@ public sealed class FhirClientTests : IDisposable
     }
 
     [Fact]
+    public async Task PostTransactionAsync_503WithRetryAfterHttpDate_WaitsUntilThatTime()
+    {
+        await using var server = new LoopbackHttpServer(r => r.Number == 1
+            ? new CannedReply(503)
+            {
+                // RFC 9110 10.2.3 HTTP-date form; whole seconds, so "now + 2 s" means a wait of 1 to 2 s.
+                Headers = new Dictionary<string, string> { ["Retry-After"] = DateTimeOffset.UtcNow.AddSeconds(2).ToString("R") },
+            }
+            : new CannedReply(200, TransactionResponse));
+
+        var result = await Client(server.BaseUrl).PostTransactionAsync(_bundle);
+
+        Assert.Equal(2, result.Attempts);
+        var gap = server.Requests[1].ReceivedAt - server.Requests[0].ReceivedAt;
+        Assert.True(gap >= TimeSpan.FromMilliseconds(900), $"retried after {gap.TotalMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task PostTransactionAsync_400WithOperationOutcome_ThrowsWithServerTextAndDoesNotRetry()
     {
         await using var server = new LoopbackHttpServer(_ => new CannedReply(400, RequiredOutcome));

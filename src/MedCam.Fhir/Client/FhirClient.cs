@@ -141,6 +141,12 @@ public sealed class FhirClient : IFhirTransactionClient
                 MaxDelay = options.MaxRetryDelay,
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context.CancellationToken)),
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, options, time)),
+                // A discarded answer still holds its connection until disposed (disposing twice is harmless).
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
             });
         }
 
