@@ -7,6 +7,11 @@ internal static class Peer
 {
     public static string Find(string name)
     {
+        if (Path.IsPathRooted(name))
+        {
+            return File.Exists(name) ? name : throw new InvalidOperationException($"Peer '{name}' is not installed.");
+        }
+
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':').Append("/usr/bin"))
         {
             var candidate = Path.Combine(dir, name);
