@@ -133,9 +133,14 @@ public readonly ref struct RgbCanvas
     public void FillSolid(int x, int y, int width, int height, Rgb8 color)
     {
         var (x0, y0, x1, y1) = Clip(x, y, width, height);
+        if (x0 >= x1 || y0 >= y1)
+        {
+            return;
+        }
+
         for (var row = y0; row < y1; row++)
         {
-            var line = Pixels.Slice(((row * Width) + x0) * 3, Math.Max(0, x1 - x0) * 3);
+            var line = Pixels.Slice(((row * Width) + x0) * 3, (x1 - x0) * 3);
             for (var i = 0; i < line.Length; i += 3)
             {
                 line[i] = color.R;
