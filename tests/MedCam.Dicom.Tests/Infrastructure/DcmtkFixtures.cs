@@ -122,11 +122,11 @@ internal static class DcmtkFixtures
     }
 
     /// <summary>Reads the pixel bytes of an uncompressed little-endian file with dcmtk's own dump of the element.</summary>
-    public static byte[] DcmtkRawPixels(TempDirectory dir, string dicomPath)
+    public static byte[] DcmtkRawPixels(TempDirectory dir, string dicomPath, string decoder = "dcmconv")
     {
         var target = dir.File(Path.GetFileNameWithoutExtension(dicomPath) + "-" + Guid.NewGuid().ToString("N")[..6] + ".pix");
         var explicitCopy = target + ".dcm";
-        Peer.RunChecked("dcmconv", "+te", dicomPath, explicitCopy);
+        Peer.RunChecked(decoder, "+te", dicomPath, explicitCopy);
         var dumpDir = target + ".d";
         Directory.CreateDirectory(dumpDir);
         Peer.RunChecked("dcmdump", "+W", dumpDir, explicitCopy);
