@@ -72,7 +72,15 @@ internal static class SynthCommand
                 writer.Complete();
                 break;
             case "dicom":
-                throw new ArgumentException("--format dicom is not available yet (waiting for the DICOM core's Part 10 writer); use --format npy.");
+                var dicom = new SyntheticDicomWriter(output, request);
+                foreach (var item in SyntheticCohort.Generate(request))
+                {
+                    var files = dicom.Write(item);
+                    Console.WriteLine($"{item.Id}  {item.ClassName}  {files.Count} DICOM file(s)");
+                }
+
+                dicom.Complete();
+                break;
             default:
                 throw new ArgumentException($"Unknown --format '{format}': expected npy or dicom.");
         }
