@@ -21,5 +21,8 @@ internal static class DicomCommand
         yield return DicomDumpCommand.Create();
         yield return DicomConvertCommand.Create();
         yield return DicomVolumeCommand.Create();
+        yield return DicomNetEchoCommand.Create();
+        yield return DicomNetSendCommand.Create();
+        yield return DicomNetListenCommand.Create();
     }
 }
