@@ -22,5 +22,6 @@ internal static class BenchCommand
     private static IEnumerable<Command> Subcommands()
     {
         yield return BenchRuntimeCommand.Create();
+        yield return BenchReceiveCommand.Create();
     }
 }
