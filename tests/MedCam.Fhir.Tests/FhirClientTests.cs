@@ -163,7 +163,7 @@ public sealed class FhirClientTests : IDisposable
     [Fact]
     public async Task PostTransactionAsync_ServerNeverAnswersInTime_ThrowsTimeoutAfterRetrying()
     {
-        await using var server = new LoopbackHttpServer(_ => new CannedReply(200, TransactionResponse) { Delay = TimeSpan.FromSeconds(10) });
+        await using var server = new LoopbackHttpServer(_ => new CannedReply(200, TransactionResponse) { Delay = TimeSpan.FromSeconds(60) });
         var attempts = 0;
         var watch = Stopwatch.StartNew();
 
@@ -171,7 +171,8 @@ public sealed class FhirClientTests : IDisposable
             Client(server.BaseUrl, retries: 1, attemptTimeout: TimeSpan.FromMilliseconds(500), token: null,
                 tokenProvider: _ => ValueTask.FromResult<string?>($"t{Interlocked.Increment(ref attempts)}")).PostTransactionAsync(_bundle));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        // Without the attempt timeout this would wait for the server's 60 s (generous bound: shared, loaded CI cores).
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
         Assert.Contains("2 attempts", ex.Message, StringComparison.Ordinal);
         Assert.Equal(2, attempts);
         // On a loaded machine the second request may be cancelled before it reaches the server; the first always does.
@@ -183,7 +184,7 @@ public sealed class FhirClientTests : IDisposable
     {
         await using var server = new LoopbackHttpServer(r => new CannedReply(200, TransactionResponse)
         {
-            Delay = r.Number == 1 ? TimeSpan.FromSeconds(10) : TimeSpan.Zero,
+            Delay = r.Number == 1 ? TimeSpan.FromSeconds(60) : TimeSpan.Zero,
         });
 
         var result = await Client(server.BaseUrl, attemptTimeout: TimeSpan.FromMilliseconds(1500)).PostTransactionAsync(_bundle);
@@ -210,13 +211,13 @@ public sealed class FhirClientTests : IDisposable
     [Fact]
     public async Task PostTransactionAsync_CallerCancels_StopsWaitingAtOnce()
     {
-        await using var server = new LoopbackHttpServer(_ => new CannedReply(200, TransactionResponse) { Delay = TimeSpan.FromSeconds(10) });
+        await using var server = new LoopbackHttpServer(_ => new CannedReply(200, TransactionResponse) { Delay = TimeSpan.FromSeconds(60) });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var watch = Stopwatch.StartNew();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client(server.BaseUrl).PostTransactionAsync(_bundle, cts.Token));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
         await Task.Delay(300);
         Assert.InRange(server.Requests.Count, 0, 1); // cancelled, not retried
     }

@@ -161,6 +161,29 @@ public sealed class FhirJsonTests
         Assert.Equal(new string('a', 64), new FhirId(new string('a', 64)).Value);
     }
 
+    [Theory]
+    [InlineData("nbsp\u00A0gap", "nbsp gap")]
+    [InlineData("  tab\tand\r\nlines  ", "tab and lines")]
+    [InlineData("bell\u0007 \u3000 x\uFEFF", "bell x")]
+    [InlineData("肺 émoji🫁", "肺 émoji🫁")]
+    public void Normalize_OddWhitespaceAndControls_BecomesValidFhirString(string raw, string expected)
+    {
+        Assert.Equal(expected, FhirText.Normalize(raw));
+        Assert.True(FhirText.IsValidString(expected));
+    }
+
+    [Fact]
+    public void Serialize_StringWithNonBreakingSpace_IsRefusedLikeTheR4Schema()
+    {
+        var observation = new Observation { Status = ObservationStatus.Final, Code = CodeableConcept.FromText("a\u00A0b") };
+
+        var ex = Assert.Throws<FhirValidationException>(() => FhirJson.Serialize(observation));
+
+        Assert.Contains(ex.Problems, p => p.StartsWith("$.code.text holds", StringComparison.Ordinal));
+        Assert.Throws<FhirFormatException>(() => new FhirCode("a\u00A0b"));
+        Assert.Throws<FhirFormatException>(() => new FhirUri("urn:x\u3000y"));
+    }
+
     [Fact]
     public void Serialize_DefaultPrimitive_ThrowsInsteadOfWritingNull()
     {

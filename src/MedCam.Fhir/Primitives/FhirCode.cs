@@ -1,16 +1,15 @@
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using MedCam.Fhir.Serialization;
 
 namespace MedCam.Fhir.Primitives;
 
 /// <summary>FHIR <c>code</c>: no leading or trailing whitespace, single spaces inside (R4 datatypes, "code").</summary>
 [JsonConverter(typeof(FhirCodeJsonConverter))]
-public readonly partial record struct FhirCode
+public readonly record struct FhirCode
 {
     public FhirCode(string value)
     {
-        if (value is null || !Pattern().IsMatch(value))
+        if (value is null || !IsValid(value))
         {
             throw FhirFormatException.For("code", value,
                 "non-empty, no leading/trailing whitespace, at most single spaces between words");
@@ -23,6 +22,23 @@ public readonly partial record struct FhirCode
 
     public override string ToString() => Value;
 
-    [GeneratedRegex(@"^[^\s]+( [^\s]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
+    // R4: [^\s]+(\s[^\s]+)* with ECMAScript \s; MedCam only writes a plain space between words.
+    private static bool IsValid(string value)
+    {
+        if (value.Length == 0 || value[0] == ' ' || value[^1] == ' ')
+        {
+            return false;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if ((c != ' ' && FhirText.IsWhitespace(c)) || c < ' ' || (c == ' ' && value[i - 1] == ' '))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

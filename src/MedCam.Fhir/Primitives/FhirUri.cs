@@ -13,7 +13,7 @@ public readonly partial record struct FhirUri
 {
     public FhirUri(string value)
     {
-        if (value is null || !Pattern().IsMatch(value))
+        if (value is null || value.Length == 0 || value.Any(c => c < ' ' || FhirText.IsWhitespace(c)))
         {
             throw FhirFormatException.For("uri", value, "non-empty and without whitespace");
         }
@@ -38,9 +38,6 @@ public readonly partial record struct FhirUri
     public static FhirUri FromUuid(Guid uuid) => new("urn:uuid:" + uuid.ToString("D"));
 
     public override string ToString() => Value;
-
-    [GeneratedRegex(@"^\S+$", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
 
     [GeneratedRegex(@"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$", RegexOptions.CultureInvariant)]
     private static partial Regex DicomUidPattern();

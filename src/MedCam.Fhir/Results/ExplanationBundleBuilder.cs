@@ -23,13 +23,14 @@ public static class ExplanationBundleBuilder
     public static Guid ResultId(AiExplanationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return DeterministicUuid.Create("result|" + ResultKey(result));
+        return DeterministicUuid.Create("result|" + ResultKey(WithReadableText(result)));
     }
 
     /// <exception cref="ArgumentException">The result is incomplete or inconsistent; the message names the field.</exception>
     public static Bundle Build(AiExplanationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        result = WithReadableText(result);
         Check(result);
 
         var key = ResultKey(result);
@@ -214,6 +215,28 @@ public static class ExplanationBundleBuilder
         });
 
         return new Bundle { Type = BundleType.Transaction, Entry = entries };
+    }
+
+    // Names and labels come from model packages and users: fold odd whitespace and control characters into spaces
+    // so they are valid FHIR strings. Identifiers (Patient ID, UIDs) are never altered; they are checked instead.
+    private static AiExplanationResult WithReadableText(AiExplanationResult result)
+    {
+        static string? Clean(string? text) => text is null ? null : FhirText.Normalize(text);
+
+        return result with
+        {
+            Algorithm = result.Algorithm is null ? null! : result.Algorithm with
+            {
+                Name = Clean(result.Algorithm.Name)!,
+                Version = Clean(result.Algorithm.Version)!,
+                Manufacturer = Clean(result.Algorithm.Manufacturer)!,
+            },
+            Method = Clean(result.Method)!,
+            TargetClass = Clean(result.TargetClass)!,
+            PredictedClass = Clean(result.PredictedClass)!,
+            Probabilities = result.Probabilities?.Select(p => p with { Label = Clean(p.Label)! }).ToList()!,
+            Conclusion = Clean(result.Conclusion),
+        };
     }
 
     private static BundleEntry Create(FhirUri fullUrl, Identifier identifier, Resource resource) => new()

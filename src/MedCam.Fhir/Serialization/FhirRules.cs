@@ -1,11 +1,13 @@
 using System.Text.Json;
 using MedCam.Fhir.Model;
+using MedCam.Fhir.Primitives;
 
 namespace MedCam.Fhir.Serialization;
 
 /// <summary>
 /// Checks run before any resource is written: the R4 invariants the record types cannot enforce, and the JSON rule
-/// that elements are never empty (R4 json.html: no <c>null</c>, <c>""</c>, <c>[]</c> or <c>{}</c>).
+/// that elements are never empty (R4 json.html: no <c>null</c>, <c>""</c>, <c>[]</c> or <c>{}</c>) and that strings hold
+/// only the characters R4 allows.
 /// </summary>
 public static class FhirRules
 {
@@ -34,6 +36,9 @@ public static class FhirRules
                 break;
             case JsonValueKind.String when element.GetString()!.Trim().Length == 0:
                 problems.Add($"{path} is an empty or blank string");
+                break;
+            case JsonValueKind.String when !FhirText.IsValidString(element.GetString()!):
+                problems.Add($"{path} holds a control character or whitespace other than space, tab, CR, LF");
                 break;
             case JsonValueKind.Array when element.GetArrayLength() == 0:
                 problems.Add($"{path} is an empty array");
