@@ -1,0 +1,154 @@
+using MedCam.Dicom;
+using MedCam.Outputs.Sources;
+
+namespace MedCam.Outputs.Dicom;
+
+/// <summary>
+/// Writes the CAM of a CT volume as a Parametric Map (PS3.3 A.75): float32 values in Float Pixel Data, on the
+/// source's Frame of Reference with per-frame Plane Position, shared Plane Orientation and Pixel Measures, an identity
+/// Pixel Value Transformation and a Real World Value Mapping, each frame deriving from its source slice, so the map
+/// overlays the CT in 3D Slicer / OHIF. The attribute set follows highdicom's pm.ParametricMap, with per-frame
+/// Derivation Image references added.
+/// </summary>
+public static class ParametricMapWriter
+{
+    private static readonly string[] ImageType = ["DERIVED", "PRIMARY", "VOLUME", "QUANTITY"];
+
+    public static WrittenInstance Write(SourceImageSet source, CamMap cam, ExplanationDescription explanation, string path, DerivedObjectOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(cam);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        explanation.Validate();
+        cam.EnsureMatches(source);
+        if (source.Kind != SourceKind.Volume || source.Volume is null)
+        {
+            throw new ArgumentException($"A Parametric Map needs a CT/MR volume with Image Position/Orientation (Patient); this source is {source.Kind} ({source.Modality}).");
+        }
+
+        var header = source.Header;
+        if (!header.Contains(DicomTags.FrameOfReferenceUID))
+        {
+            throw new ArgumentException("The source series has no Frame of Reference UID (0020,0052); a Parametric Map cannot be placed on it.");
+        }
+
+        options ??= DerivedObjectOptions.Default;
+        var factory = new DerivedDatasetFactory(source, explanation, options);
+        const DerivedObjectKind kind = DerivedObjectKind.ParametricMap;
+        var seriesUid = factory.Uids.Series(kind, null);
+        var sop = factory.Uids.Instance(kind, null, 0);
+        var sopClass = DicomUids.ParametricMapStorage;
+        var ds = factory.Create(sopClass, seriesUid, sop, 1, 2, factory.SeriesDescription("map"), "OT");
+        ds.Remove(DicomTags.DerivationDescription); // not in the Parametric Map IOD; Content Description carries it
+
+        // Frame of Reference (C.7.4.1), copied so the map shares the CT's patient coordinates.
+        DerivedDatasetFactory.Copy(header, ds, DicomTags.FrameOfReferenceUID, required: true);
+        DerivedDatasetFactory.Copy(header, ds, DicomTags.PositionReferenceIndicator, required: true);
+
+        // Enhanced General Equipment (C.7.5.2): all type 1.
+        ds.AddOrUpdate(DicomTags.DeviceSerialNumber, explanation.Model.DeviceSerialNumber);
+
+        // Parametric Map Image (C.8.32.2) and Image Pixel for float data (no Bits Stored / High Bit / Pixel Representation).
+        ds.AddOrUpdate(DicomTags.ImageType, ImageType);
+        ds.AddOrUpdate(DicomTags.ContentLabel, "HEATMAP");
+        ds.AddOrUpdate(DicomTags.ContentDescription, Truncate($"{explanation.Method} {explanation.TargetClass} research only", 64));
+        DerivedDatasetFactory.Empty(ds, DicomTags.ContentCreatorName);
+        ds.AddOrUpdate(DicomTags.ContentQualification, "RESEARCH");
+        ds.AddOrUpdate(DicomTags.BurnedInAnnotation, "NO");
+        ds.AddOrUpdate(DicomTags.RecognizableVisualFeatures, "NO");
+        ds.AddOrUpdate(DicomTags.PresentationLUTShape, "IDENTITY");
+        ds.AddOrUpdate(DicomTags.PixelPresentation, "MONOCHROME");
+        ds.AddOrUpdate<int>(DicomTags.SamplesPerPixel, 1);
+        ds.AddOrUpdate(DicomTags.PhotometricInterpretation, "MONOCHROME2");
+        ds.AddOrUpdate<int>(DicomTags.Rows, cam.Rows);
+        ds.AddOrUpdate<int>(DicomTags.Columns, cam.Columns);
+        ds.AddOrUpdate<int>(DicomTags.BitsAllocated, 32);
+        ds.AddOrUpdate<int>(DicomTags.NumberOfFrames, cam.Frames);
+
+        // Multi-frame Dimension (C.7.6.17): frames indexed by Image Position (Patient), already in slice order.
+        var organization = factory.Uids.DimensionOrganization();
+        ds.AddOrUpdate(DicomTags.DimensionOrganizationSequence, new DicomDataset().AddOrUpdate(DicomTags.DimensionOrganizationUID, DicomVR.UI, organization));
+        ds.AddOrUpdate(DicomTags.DimensionOrganizationType, "3D");
+        var dimension = new DicomDataset()
+            .AddOrUpdate(DicomTags.DimensionOrganizationUID, DicomVR.UI, organization)
+            .AddOrUpdate(DicomElement.FromTags(DicomTags.DimensionIndexPointer, DicomTags.ImagePositionPatient))
+            .AddOrUpdate(DicomElement.FromTags(DicomTags.FunctionalGroupPointer, DicomTags.PlanePositionSequence))
+            .AddOrUpdate(DicomTags.DimensionDescriptionLabel, "Image Position (Patient)");
+        ds.AddOrUpdate(DicomTags.DimensionIndexSequence, dimension);
+
+        ds.AddOrUpdate(new DicomSequence(DicomTags.AcquisitionContextSequence, Array.Empty<DicomDataset>()));
+        ds.AddOrUpdate(DicomTags.ReferencedSeriesSequence, factory.ReferencedSeries(source.FrameReferences));
+        ds.AddOrUpdate(DicomTags.SharedFunctionalGroupsSequence, SharedGroups(header, source, cam, explanation));
+        ds.AddOrUpdate(DicomTags.PerFrameFunctionalGroupsSequence, source.FrameReferences.Select(PerFrameGroup).ToArray());
+        ds.AddOrUpdate(DicomElement.FromArray<float>(DicomTags.FloatPixelData, DicomVR.OF, cam.Values));
+        DerivedDatasetFactory.SetCharacterSet(ds);
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        DicomFile.Create(ds).Save(path);
+        return new WrittenInstance(path, kind, source.StudyInstanceUid, seriesUid, sop, sopClass.Value, cam.Rows, cam.Columns, cam.Frames);
+    }
+
+    private static DicomDataset SharedGroups(DicomDataset header, SourceImageSet source, CamMap cam, ExplanationDescription explanation)
+    {
+        var spacing = source.Volume!.Spacing;
+        var measures = new DicomDataset();
+        DerivedDatasetFactory.Copy(header, measures, DicomTags.PixelSpacing, required: true);
+        measures.AddOrUpdate(DicomTags.SliceThickness, header.GetOrDefault(DicomTags.SliceThickness, spacing[2]));
+        measures.AddOrUpdate(DicomTags.SpacingBetweenSlices, spacing[2]);
+
+        var orientation = new DicomDataset();
+        DerivedDatasetFactory.Copy(header, orientation, DicomTags.ImageOrientationPatient, required: true);
+
+        // Identity modality LUT: stored float values are the CAM values.
+        var transformation = new DicomDataset()
+            .AddOrUpdate(DicomTags.RescaleIntercept, 0)
+            .AddOrUpdate(DicomTags.RescaleSlope, 1)
+            .AddOrUpdate(DicomTags.RescaleType, "US");
+
+        var (low, high) = (cam.Minimum, cam.Maximum > cam.Minimum ? cam.Maximum : cam.Minimum + 1);
+        var voi = new DicomDataset()
+            .AddOrUpdate(DicomTags.WindowCenter, (low + high) / 2.0)
+            .AddOrUpdate(DicomTags.WindowWidth, Math.Max(high - low, 1e-6))
+            .AddOrUpdate(DicomTags.VOILUTFunction, "LINEAR");
+
+        var frameType = new DicomDataset().AddOrUpdate(DicomTags.FrameType, ImageType);
+
+        // Real World Value Mapping (C.7.6.16.2.11): value = stored x 1 + 0, dimensionless.
+        var mapping = new DicomDataset()
+            .AddOrUpdate(DicomTags.LUTExplanation, Truncate($"{explanation.Method} class activation ({explanation.TargetClass})", 64))
+            .AddOrUpdate(DicomTags.MeasurementUnitsCodeSequence, CodedConcept.NoUnits.ToItem())
+            .AddOrUpdate(DicomTags.LUTLabel, "CAM")
+            .AddOrUpdate<double>(DicomTags.DoubleFloatRealWorldValueLastValueMapped, high)
+            .AddOrUpdate<double>(DicomTags.DoubleFloatRealWorldValueFirstValueMapped, low)
+            .AddOrUpdate(DicomTags.RealWorldValueIntercept, 0.0)
+            .AddOrUpdate(DicomTags.RealWorldValueSlope, 1.0);
+
+        return new DicomDataset()
+            .AddOrUpdate(DicomTags.PixelMeasuresSequence, measures)
+            .AddOrUpdate(DicomTags.PlaneOrientationSequence, orientation)
+            .AddOrUpdate(DicomTags.PixelValueTransformationSequence, transformation)
+            .AddOrUpdate(DicomTags.FrameVOILUTSequence, voi)
+            .AddOrUpdate(DicomTags.ParametricMapFrameTypeSequence, frameType)
+            .AddOrUpdate(DicomTags.RealWorldValueMappingSequence, mapping);
+    }
+
+    private static DicomDataset PerFrameGroup(SourceFrameReference reference, int k)
+    {
+        var derivation = new DicomDataset()
+            .AddOrUpdate(DicomTags.SourceImageSequence, DerivedDatasetFactory.SourceImageItem(reference))
+            .AddOrUpdate(DicomTags.DerivationCodeSequence, CodedConcept.ClassActivationMap.ToItem());
+        var content = new DicomDataset().AddOrUpdate<int>(DicomTags.DimensionIndexValues, k + 1);
+        var position = new DicomDataset().AddOrUpdate<double>(DicomTags.ImagePositionPatient, reference.ImagePosition!);
+        return new DicomDataset()
+            .AddOrUpdate(DicomTags.DerivationImageSequence, derivation)
+            .AddOrUpdate(DicomTags.FrameContentSequence, content)
+            .AddOrUpdate(DicomTags.PlanePositionSequence, position);
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}
