@@ -26,6 +26,12 @@ public sealed class RleCodec : IDicomCodec
             throw new DicomFormatException("RLE frame is shorter than its 64-byte header.");
         }
 
+        // PackBits expands at most 64 times (2 bytes -> 128): refuse headers that promise more pixels than that.
+        if ((long)pixels > (long)input.Length * 64)
+        {
+            throw new DicomFormatException($"RLE frame of {input.Length} bytes cannot hold {description.Rows} x {description.Columns} pixels.");
+        }
+
         var segmentCount = BinaryPrimitives.ReadUInt32LittleEndian(input);
         if (segmentCount != samples * bytesPerSample)
         {
