@@ -221,6 +221,7 @@ public sealed class FhirJsonTests
     [InlineData("""{"resourceType":"Observation","status":"final","code":{"text":"x"},"issued":"2024-03-06T09:15:30"}""", "instant")]
     [InlineData("""{"resourceType":"Observation","status":"done","code":{"text":"x"}}""", "status")]
     [InlineData("""{"resourceType":"Patient","id":"1"}""", "Patient")]
+    [InlineData("""{"resourceType":"Observation","status":2,"code":{"text":"x"}}""", "status")]
     [InlineData("""{"resourceType":"Observation","status":"final","code":{"coding":[{"code":" x"}]}}""", "code")]
     public void Deserialize_InvalidFhir_ThrowsJsonExceptionNamingTheProblem(string json, string named)
     {

@@ -1,10 +1,11 @@
 // Required-binding R4 value sets as enums; each member writes its FHIR code. One file: these are pure vocabulary.
 using System.Text.Json.Serialization;
+using MedCam.Fhir.Serialization;
 
 namespace MedCam.Fhir.Model;
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/identifier-use</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<IdentifierUse>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<IdentifierUse>))]
 public enum IdentifierUse
 {
     [JsonStringEnumMemberName("usual")]
@@ -24,7 +25,7 @@ public enum IdentifierUse
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/quantity-comparator</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<QuantityComparator>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<QuantityComparator>))]
 public enum QuantityComparator
 {
     [JsonStringEnumMemberName("<")]
@@ -41,7 +42,7 @@ public enum QuantityComparator
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/bundle-type</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<BundleType>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<BundleType>))]
 public enum BundleType
 {
     [JsonStringEnumMemberName("document")]
@@ -73,7 +74,7 @@ public enum BundleType
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/http-verb</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<HttpVerb>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<HttpVerb>))]
 public enum HttpVerb
 {
     [JsonStringEnumMemberName("GET")]
@@ -96,7 +97,7 @@ public enum HttpVerb
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/observation-status</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ObservationStatus>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<ObservationStatus>))]
 public enum ObservationStatus
 {
     [JsonStringEnumMemberName("registered")]
@@ -125,7 +126,7 @@ public enum ObservationStatus
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/diagnostic-report-status</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DiagnosticReportStatus>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<DiagnosticReportStatus>))]
 public enum DiagnosticReportStatus
 {
     [JsonStringEnumMemberName("registered")]
@@ -160,7 +161,7 @@ public enum DiagnosticReportStatus
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/event-status</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<MediaStatus>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<MediaStatus>))]
 public enum MediaStatus
 {
     [JsonStringEnumMemberName("preparation")]
@@ -189,7 +190,7 @@ public enum MediaStatus
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/imagingstudy-status</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ImagingStudyStatus>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<ImagingStudyStatus>))]
 public enum ImagingStudyStatus
 {
     [JsonStringEnumMemberName("registered")]
@@ -209,7 +210,7 @@ public enum ImagingStudyStatus
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/device-status</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DeviceStatus>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<DeviceStatus>))]
 public enum DeviceStatus
 {
     [JsonStringEnumMemberName("active")]
@@ -226,7 +227,7 @@ public enum DeviceStatus
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/device-nametype</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DeviceNameType>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<DeviceNameType>))]
 public enum DeviceNameType
 {
     [JsonStringEnumMemberName("udi-label-name")]
@@ -249,7 +250,7 @@ public enum DeviceNameType
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/provenance-entity-role</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ProvenanceEntityRole>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<ProvenanceEntityRole>))]
 public enum ProvenanceEntityRole
 {
     [JsonStringEnumMemberName("derivation")]
@@ -269,7 +270,7 @@ public enum ProvenanceEntityRole
 }
 
 /// <summary>R4 value set <c>http://hl7.org/fhir/ValueSet/issue-severity</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<IssueSeverity>))]
+[JsonConverter(typeof(FhirCodeEnumConverter<IssueSeverity>))]
 public enum IssueSeverity
 {
     [JsonStringEnumMemberName("fatal")]
