@@ -12,5 +12,7 @@ internal static class CommandCatalog
         yield return DicomCommand.Create();
         yield return DicomCommand.Create();
         yield return SynthCommand.Create();
+        yield return ExplainCommand.Create();
+        yield return EvaluateCommand.Create();
     }
 }
