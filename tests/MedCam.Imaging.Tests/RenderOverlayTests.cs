@@ -109,6 +109,19 @@ public class RenderOverlayTests
     }
 
     [Fact]
+    public void OutputSize_BandsWithLongerText_SameSizeForEveryFrame()
+    {
+        var shortText = new OverlayOptions { Annotations = Text with { Detail = "slice 1/120" }, Placement = AnnotationPlacement.Bands };
+        var longText = new OverlayOptions
+        {
+            Annotations = Text with { Detail = "slice 120/120 of a very long series description that cannot fit", ModelName = new string('m', 200) },
+            Placement = AnnotationPlacement.Bands,
+        };
+
+        Assert.Equal(OverlayRenderer.OutputSize(600, 600, shortText), OverlayRenderer.OutputSize(600, 600, longText));
+    }
+
+    [Fact]
     public void Render_NarrowFrameLongNames_TruncatedWithoutTouchingCentre()
     {
         var style = new HeatmapStyle();

@@ -5,8 +5,8 @@ namespace MedCam.Imaging.Rendering;
 
 /// <summary>
 /// Places the burned-in text blocks and colour bar in the four corners: model and method top-left, target and
-/// probability top-right, disclaimer bottom-left, colour bar bottom-right. The font scale follows the frame size and
-/// shrinks until the blocks of each row fit side by side; at scale 1 over-long lines are cut with "...".
+/// probability top-right, disclaimer bottom-left, colour bar bottom-right. The font scale follows the frame size; in
+/// corners it shrinks until the blocks of each row fit side by side; lines still too long are cut with "...".
 /// </summary>
 internal sealed class AnnotationLayout
 {
@@ -52,6 +52,13 @@ internal sealed class AnnotationLayout
         var tr = Lines(a?.TargetLine, a?.Detail);
         var bl = Lines(options.Disclaimer);
         var scale = options.TextScale > 0 ? options.TextScale : AutoScale(width, height);
+        if (options.Placement == AnnotationPlacement.Bands)
+        {
+            // The band height must not depend on the text (frames of one series share one size), so bands keep the
+            // scale and cut lines that do not fit instead of shrinking.
+            return Build(scale, width, tl, tr, bl, options, font, truncate: true);
+        }
+
         while (true)
         {
             var layout = Build(scale, width, tl, tr, bl, options, font, truncate: scale == 1);
