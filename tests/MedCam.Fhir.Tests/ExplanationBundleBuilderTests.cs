@@ -181,6 +181,24 @@ public sealed class ExplanationBundleBuilderTests
         Assert.Contains("2.25.400000000000000000000000000000000001", media.Content.Title, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Build_OnlyTargetProbabilityKnown_ReportsPredictedClassWithoutProbability()
+    {
+        var result = SampleResults.CovidCt() with
+        {
+            TargetClass = "covid-19",
+            PredictedClass = "non-covid",
+            Probabilities = [new ClassProbability("covid-19", 0.4)],
+        };
+
+        var bundle = ExplanationBundleBuilder.Build(result);
+        var observation = Single<Observation>(bundle);
+
+        Assert.Equal("non-covid", observation.ValueCodeableConcept!.Text);
+        Assert.Equal([0.4000m], observation.Component!.Where(c => c.ValueQuantity is not null).Select(c => c.ValueQuantity!.Value!.Value));
+        Assert.Contains("classified the study as non-covid;", Single<DiagnosticReport>(bundle).Conclusion, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(1.5, "outside [0, 1]")]
     [InlineData(double.NaN, "outside [0, 1]")]
@@ -203,7 +221,7 @@ public sealed class ExplanationBundleBuilderTests
         {
             (good with { StudyInstanceUid = "1.2.03" }, "1.2.03"),
             (good with { Heatmaps = [new HeatmapInstance(SampleResults.StudyUid, "x", "2.25.1", "1.2.3")] }, "'x'"),
-            (good with { PredictedClass = "flu" }, "flu"),
+            (good with { Probabilities = [new ClassProbability("a", 0.5), new ClassProbability("a", 0.5)] }, "unique"),
             (good with { Method = " " }, "Method"),
             (good with { Algorithm = good.Algorithm with { DeviceUid = "" } }, "DeviceUid"),
             (good with { RenderedPng = new RenderedImage() }, "RenderedPng"),

@@ -25,7 +25,8 @@ public sealed record AiExplanationResult
 
     public required string PredictedClass { get; init; }
 
-    /// <summary>One entry per model output class, each in [0, 1].</summary>
+    /// <summary>One entry per model output class, each in [0, 1]; at least one (a model that reports only the
+    /// target's probability gives just that one; the predicted class then needs no entry).</summary>
     public required IReadOnlyList<ClassProbability> Probabilities { get; init; }
 
     /// <summary>What was classified, e.g. SNOMED CT 39607008 Lung (structure), 89837001 Urinary bladder.</summary>

@@ -369,11 +369,6 @@ public static class ExplanationBundleBuilder
             throw new ArgumentException("Class labels in Probabilities must be unique.", nameof(result));
         }
 
-        if (!result.Probabilities.Any(p => p.Label == result.PredictedClass))
-        {
-            throw new ArgumentException($"Predicted class '{result.PredictedClass}' is not one of the class labels.", nameof(result));
-        }
-
         if (result.RenderedPng is { Data: null, Url: null })
         {
             throw new ArgumentException("RenderedPng needs Data or Url.", nameof(result));

@@ -99,5 +99,10 @@ public static class SampleResults
         ("lung-us", LungUltrasound()),
         ("bladder-histology", BladderHistology()),
         ("no-heatmaps", CovidCt(slices: 0) with { BodySite = null, DicomWebBaseUrl = null }),
+        ("target-probability-only", CovidCt(slices: 1) with
+        {
+            PredictedClass = "non-covid",
+            Probabilities = [new ClassProbability("covid-19", 0.4)],
+        }),
     ];
 }
