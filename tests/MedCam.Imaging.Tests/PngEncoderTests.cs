@@ -85,6 +85,29 @@ public class PngEncoderTests
         Assert.True(filters.Length >= 3, $"the adaptive heuristic should use several filters, used {string.Join(",", filters)}");
     }
 
+    [Theory]
+    [InlineData(PngRowFilter.Sub)]
+    [InlineData(PngRowFilter.Up)]
+    [InlineData(PngRowFilter.Average)]
+    [InlineData(PngRowFilter.Paeth)]
+    public void Encode_EachFixedFilter_ReadByPilForEveryFormat(PngRowFilter filter)
+    {
+        using var dir = new RenderTempDir();
+        foreach (var (format, bpp) in new[] { (PngPixelFormat.Rgb8, 3), (PngPixelFormat.Gray8, 1), (PngPixelFormat.Gray16, 2), (PngPixelFormat.Rgba8, 4) })
+        {
+            const int width = 83, height = 17; // rows longer than one vector plus a scalar tail
+            var samples = MixedSamples(width, height, bpp, 9);
+            var png = dir.File($"{format}.png");
+            PngEncoder.WriteFile(png, samples, width, height, format, new PngEncoderOptions { Filter = filter });
+
+            var stdout = RenderPython.Run(PilDump, ["PIL", "numpy"], png, dir.File("x.raw")).Trim().Split(' ');
+
+            Assert.Equal(samples, File.ReadAllBytes(dir.File("x.raw")));
+            Assert.All(stdout.Skip(3), f => Assert.Equal(((int)filter).ToString(System.Globalization.CultureInfo.InvariantCulture), f));
+            Assert.Equal(samples, PngDecoder.DecodeFile(png).Samples);
+        }
+    }
+
     [Fact]
     public void EncodeGray16_Values_RoundTripWithOwnDecoder()
     {

@@ -79,7 +79,12 @@ public static class PngEncoder
             for (var y = 0; y < height; y++)
             {
                 var row = samples.Slice(y * stride, stride);
-                if (options.AdaptiveFilters)
+                if (options.Filter is { } fixedFilter)
+                {
+                    filtered[0] = (byte)fixedFilter;
+                    PngFilter.Apply((byte)fixedFilter, row, previous, bpp, filtered.AsSpan(1));
+                }
+                else if (options.AdaptiveFilters)
                 {
                     filtered[0] = PngFilter.Choose(row, previous, bpp, scratch, filtered.AsSpan(1));
                 }
@@ -144,6 +149,19 @@ public sealed record PngEncoderOptions
     /// <summary>Choose each row's filter by the minimum-sum-of-absolute-differences heuristic (else filter None).</summary>
     public bool AdaptiveFilters { get; init; } = true;
 
+    /// <summary>One filter for every row instead of the per-row choice (mainly for tests and comparisons).</summary>
+    public PngRowFilter? Filter { get; init; }
+
     /// <summary>tEXt chunks (keyword, Latin-1 text), e.g. ("Software", "MedCam").</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Text { get; init; } = [];
+}
+
+/// <summary>PNG scanline filter types (PNG spec 9.2).</summary>
+public enum PngRowFilter : byte
+{
+    None = 0,
+    Sub = 1,
+    Up = 2,
+    Average = 3,
+    Paeth = 4,
 }

@@ -30,53 +30,95 @@ internal static class PngFilter
     public static void Apply(byte type, ReadOnlySpan<byte> row, ReadOnlySpan<byte> previous, int bpp, Span<byte> output)
     {
         var n = row.Length;
-        switch (type)
+        if (type == None)
         {
-            case None:
-                row.CopyTo(output);
-                break;
-            case Sub:
-                row[..bpp].CopyTo(output);
-                for (var i = bpp; i < n; i++)
-                {
-                    output[i] = (byte)(row[i] - row[i - bpp]);
-                }
-
-                break;
-            case Up:
-                for (var i = 0; i < n; i++)
-                {
-                    output[i] = (byte)(row[i] - previous[i]);
-                }
-
-                break;
-            case Average:
-                for (var i = 0; i < bpp; i++)
-                {
-                    output[i] = (byte)(row[i] - (previous[i] >> 1));
-                }
-
-                for (var i = bpp; i < n; i++)
-                {
-                    output[i] = (byte)(row[i] - ((row[i - bpp] + previous[i]) >> 1));
-                }
-
-                break;
-            case Paeth:
-                for (var i = 0; i < bpp; i++)
-                {
-                    output[i] = (byte)(row[i] - previous[i]);
-                }
-
-                for (var i = bpp; i < n; i++)
-                {
-                    output[i] = (byte)(row[i] - Predict(row[i - bpp], previous[i], previous[i - bpp]));
-                }
-
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(type), type, "PNG filter types are 0..4.");
+            row.CopyTo(output);
+            return;
         }
+
+        if (type > Paeth)
+        {
+            throw new ArgumentOutOfRangeException(nameof(type), type, "PNG filter types are 0..4.");
+        }
+
+        // The first pixel has no left neighbour (treated as 0).
+        var head = Math.Min(bpp, n);
+        for (var i = 0; i < head; i++)
+        {
+            output[i] = type switch
+            {
+                Sub => row[i],
+                Average => (byte)(row[i] - (previous[i] >> 1)),
+                _ => (byte)(row[i] - previous[i]), // Up, and Paeth whose predictor is b when a = c = 0
+            };
+        }
+
+        var start = type == Up ? 0 : bpp;
+        var v = Vector256.IsHardwareAccelerated ? ApplyVector(type, row, previous, bpp, output, start) : start;
+        for (var i = v; i < n; i++)
+        {
+            output[i] = type switch
+            {
+                Sub => (byte)(row[i] - row[i - bpp]),
+                Up => (byte)(row[i] - previous[i]),
+                Average => (byte)(row[i] - ((row[i - bpp] + previous[i]) >> 1)),
+                _ => (byte)(row[i] - Predict(row[i - bpp], previous[i], previous[i - bpp])),
+            };
+        }
+    }
+
+    /// <summary>32 bytes per step; returns the index where the scalar tail starts.</summary>
+    private static int ApplyVector(byte type, ReadOnlySpan<byte> row, ReadOnlySpan<byte> previous, int bpp, Span<byte> output, int start)
+    {
+        var i = start;
+        var step = Vector256<byte>.Count;
+        for (; i <= row.Length - step; i += step)
+        {
+            var x = Vector256.Create(row.Slice(i, step));
+            Vector256<byte> predicted;
+            switch (type)
+            {
+                case Sub:
+                    predicted = Vector256.Create(row.Slice(i - bpp, step));
+                    break;
+                case Up:
+                    predicted = Vector256.Create(previous.Slice(i, step));
+                    break;
+                case Average:
+                {
+                    var a = Vector256.Create(row.Slice(i - bpp, step));
+                    var b = Vector256.Create(previous.Slice(i, step));
+                    predicted = (a & b) + Vector256.ShiftRightLogical(a ^ b, 1); // floor((a + b) / 2) without overflow
+                    break;
+                }
+
+                default:
+                {
+                    var (aLo, aHi) = Vector256.Widen(Vector256.Create(row.Slice(i - bpp, step)));
+                    var (bLo, bHi) = Vector256.Widen(Vector256.Create(previous.Slice(i, step)));
+                    var (cLo, cHi) = Vector256.Widen(Vector256.Create(previous.Slice(i - bpp, step)));
+                    predicted = Vector256.Narrow(
+                        PaethVector(aLo.AsInt16(), bLo.AsInt16(), cLo.AsInt16()),
+                        PaethVector(aHi.AsInt16(), bHi.AsInt16(), cHi.AsInt16()));
+                    break;
+                }
+            }
+
+            (x - predicted).CopyTo(output.Slice(i, step));
+        }
+
+        return i;
+    }
+
+    /// <summary>Paeth predictor on 16 lanes: pa = |b − c|, pb = |a − c|, pc = |a + b − 2c| (PNG spec 9.4).</summary>
+    private static Vector256<ushort> PaethVector(Vector256<short> a, Vector256<short> b, Vector256<short> c)
+    {
+        var pa = Vector256.Abs(b - c);
+        var pb = Vector256.Abs(a - c);
+        var pc = Vector256.Abs(a + b - c - c);
+        var useA = Vector256.LessThanOrEqual(pa, pb) & Vector256.LessThanOrEqual(pa, pc);
+        var useB = Vector256.LessThanOrEqual(pb, pc);
+        return Vector256.ConditionalSelect(useA, a, Vector256.ConditionalSelect(useB, b, c)).AsUInt16();
     }
 
     /// <summary>Reverses a filter in place; <paramref name="row"/> holds the filtered bytes on entry.</summary>
