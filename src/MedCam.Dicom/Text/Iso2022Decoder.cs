@@ -56,7 +56,8 @@ internal static class Iso2022Decoder
                 continue;
             }
 
-            if (b is (byte)'\\' or 0x0D or 0x0A or 0x09 or 0x0C || (personName && b is (byte)'^' or (byte)'='))
+            var multiByteG0 = g0 is Charset.JisX0208 or Charset.JisX0212;
+            if (!multiByteG0 && IsDelimiter(b, personName))
             {
                 g0 = initialG0;
                 g1 = initialG1;
@@ -68,7 +69,8 @@ internal static class Iso2022Decoder
 
             var set = b < 0x80 ? g0 : g1;
             var end = i;
-            while (end < bytes.Length && bytes[end] != 0x1B && (bytes[end] < 0x80) == (b < 0x80) && !IsDelimiter(bytes[end], personName))
+            // Inside a two-byte G0 set (JIS X 0208/0212) '^', '=' and '\\' are halves of characters, not delimiters.
+            while (end < bytes.Length && bytes[end] != 0x1B && (bytes[end] < 0x80) == (b < 0x80) && (multiByteG0 || !IsDelimiter(bytes[end], personName)))
             {
                 end++;
             }
