@@ -51,7 +51,6 @@ public sealed class SyntheticDicomWriter
             case ChestCtVolume ct:
                 objects = SyntheticCtDicom.Build(ct, context);
                 NpyFile.Write(Path.Combine(_directory, mask), NpyArray.FromUInt8(ct.LesionMask, ct.Shape));
-                NpyFile.Write(Path.Combine(folder, "lung_mask.npy"), NpyArray.FromUInt8(ct.LungMask, ct.Shape));
                 entry["mask_layout"] = "[slice, row, column] in InstanceNumber order (inferior to superior)";
                 break;
             case LungUltrasoundCine us:
