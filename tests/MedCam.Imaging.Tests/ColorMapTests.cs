@@ -6,6 +6,23 @@ namespace MedCam.Imaging.Tests;
 
 public class ColorMapTests
 {
+    /// <summary>Every built-in table as matplotlib draws it, fetched once for all cases.</summary>
+    private static readonly Lazy<Dictionary<string, byte[]>> MatplotlibTables = new(() =>
+    {
+        var stdout = RenderPython.Run(
+            """
+            import numpy as np
+            from matplotlib import colormaps
+            for name in ["jet", "viridis", "inferno", "gray"]:
+                rgba = colormaps[name].resampled(256)(np.arange(256), bytes=True)
+                print(name, " ".join(str(int(v)) for v in rgba[:, :3].ravel()))
+            """,
+            ["matplotlib"]);
+        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToDictionary(parts => parts[0], parts => parts.Skip(1).Select(v => byte.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+    });
+
     [Theory]
     [InlineData("jet")]
     [InlineData("viridis")]
@@ -13,17 +30,7 @@ public class ColorMapTests
     [InlineData("gray")]
     public void Lut_ComparedWithMatplotlib_AllEntriesEqual(string name)
     {
-        var stdout = RenderPython.Run(
-            """
-            import sys
-            import numpy as np
-            from matplotlib import colormaps
-            rgba = colormaps[sys.argv[1]].resampled(256)(np.arange(256), bytes=True)
-            print(" ".join(str(int(v)) for v in rgba[:, :3].ravel()))
-            """,
-            ["matplotlib"],
-            name);
-        var expected = stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => byte.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var expected = MatplotlibTables.Value[name];
 
         Assert.Equal(768, expected.Length);
         Assert.Equal(expected, ColorMap.FromName(name).Lut.ToArray());
