@@ -89,14 +89,13 @@ internal sealed class DerivedDatasetFactory
         ds.AddOrUpdate(DicomTags.SeriesDate, Date);
         ds.AddOrUpdate(DicomTags.SeriesTime, Time);
         ds.AddOrUpdate(DicomTags.SeriesDescription, seriesDescription);
-        Empty(ds, DicomTags.Laterality); // type 2C: paired body parts need it; empty says "unknown"
+        AddLaterality(header, ds);
 
         // General Equipment (C.7.5.1) = the algorithm, per IHE AIR.
         var model = Explanation.Model;
         ds.AddOrUpdate(DicomTags.Manufacturer, model.Manufacturer);
         ds.AddOrUpdate(DicomTags.ManufacturerModelName, model.Name);
         ds.AddOrUpdate(DicomTags.SoftwareVersions, model.Version, $"{Options.SoftwareName} {Options.SoftwareVersion}");
-        ds.AddOrUpdate(DicomTags.DeviceUID, DicomVR.UI, model.DeviceUid);
         ds.AddOrUpdate(DicomTags.ContributingEquipmentSequence, ContributingEquipment());
 
         // General Image (C.7.6.1)
@@ -186,6 +185,32 @@ internal sealed class DerivedDatasetFactory
             Empty(to, tag);
         }
     }
+
+    /// <summary>
+    /// Laterality (0020,0060) is type 2C: required for paired body parts, forbidden otherwise. Copied when the source
+    /// says it; absent for a known unpaired Body Part Examined; present and empty ("unknown") when the part is unknown.
+    /// </summary>
+    private static void AddLaterality(DicomDataset header, DicomDataset ds)
+    {
+        var laterality = header.GetString(DicomTags.Laterality);
+        if (laterality.Length > 0)
+        {
+            ds.AddOrUpdate(DicomTags.Laterality, laterality);
+            return;
+        }
+
+        var part = header.GetString(DicomTags.BodyPartExamined).Trim().ToUpperInvariant();
+        if (part.Length == 0 || PairedBodyParts.Contains(part))
+        {
+            Empty(ds, DicomTags.Laterality);
+        }
+    }
+
+    private static readonly HashSet<string> PairedBodyParts = new(StringComparer.Ordinal)
+    {
+        "BREAST", "EYE", "EAR", "KIDNEY", "ADRENAL", "OVARY", "TESTIS", "CLAVICLE", "SCAPULA", "SHOULDER", "ARM", "ELBOW",
+        "FOREARM", "WRIST", "HAND", "FINGER", "HIP", "THIGH", "KNEE", "LEG", "ANKLE", "FOOT", "TOE", "EXTREMITY", "UPPER EXTREMITY", "LOWER EXTREMITY",
+    };
 
     private DicomDataset ContributingEquipment()
     {

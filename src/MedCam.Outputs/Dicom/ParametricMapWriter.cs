@@ -12,7 +12,7 @@ namespace MedCam.Outputs.Dicom;
 /// </summary>
 public static class ParametricMapWriter
 {
-    private static readonly string[] ImageType = ["DERIVED", "PRIMARY", "VOLUME", "QUANTITY"];
+    private static readonly string[] ImageType = ["DERIVED", "PRIMARY", "VOLUME", "NONE"];
 
     public static WrittenInstance Write(SourceImageSet source, CamMap cam, ExplanationDescription explanation, string path, DerivedObjectOptions? options = null)
     {
@@ -114,7 +114,7 @@ public static class ParametricMapWriter
         var voi = new DicomDataset()
             .AddOrUpdate(DicomTags.WindowCenter, (low + high) / 2.0)
             .AddOrUpdate(DicomTags.WindowWidth, Math.Max(high - low, 1e-6))
-            .AddOrUpdate(DicomTags.VOILUTFunction, "LINEAR");
+            .AddOrUpdate(DicomTags.VOILUTFunction, "LINEAR_EXACT"); // CAM ranges are often narrower than 1 (C.11.2.1.3.2)
 
         var frameType = new DicomDataset().AddOrUpdate(DicomTags.FrameType, ImageType);
 
