@@ -64,7 +64,7 @@ internal static class DicomNetSendCommand
                 var seconds = clock.Elapsed.TotalSeconds;
                 foreach (var failed in results.Where(r => !r.Succeeded))
                 {
-                    Console.Error.WriteLine($"{failed.Path}: {failed.Error}");
+                    Console.Error.WriteLine(failed.Error?.StartsWith(failed.Path, StringComparison.Ordinal) == true ? failed.Error : $"{failed.Path}: {failed.Error}");
                 }
 
                 var sent = results.Where(r => r.Succeeded).ToList();

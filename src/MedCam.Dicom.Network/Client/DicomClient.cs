@@ -170,12 +170,10 @@ public sealed class DicomClient
             }
         }
 
-        foreach (var batch in Batch(sendable))
+        foreach (var batch in Batch(sendable, options.FallbackToUncompressed))
         {
             var pending = new Queue<(int Index, FileMetaInformation Meta)>(batch);
-            var contexts = batch.Select(f => (f.Meta.SopClassUid, f.Meta.TransferSyntaxUid)).Distinct()
-                .Select((pair, n) => new PresentationContextProposal((byte)((2 * n) + 1), pair.SopClassUid, [pair.TransferSyntaxUid]))
-                .ToList();
+            var contexts = ProposeContexts(batch.Select(f => f.Meta), options.FallbackToUncompressed);
             await pipeline.ExecuteAsync(
                 async ct =>
                 {
@@ -197,13 +195,51 @@ public sealed class DicomClient
         return results.Select((r, i) => r ?? new StoreResult(files[i], null, null, "Not sent.")).ToList();
     }
 
-    /// <summary>Groups files so that each group needs at most 128 distinct (SOP class, transfer syntax) contexts.</summary>
-    private static IEnumerable<List<(int Index, FileMetaInformation Meta)>> Batch(List<(int Index, FileMetaInformation Meta)> files)
+    /// <summary>
+    /// One context per (SOP class, transfer syntax) pair in the file's own syntax, plus, with fallback, one
+    /// uncompressed context per SOP class whose files the core can convert (PS3.8 9.3.2.2: odd ids 1-255).
+    /// </summary>
+    internal static List<PresentationContextProposal> ProposeContexts(IEnumerable<FileMetaInformation> files, bool fallback)
     {
-        var groups = files.GroupBy(f => (f.Meta.SopClassUid, f.Meta.TransferSyntaxUid)).ToList();
-        for (var start = 0; start < groups.Count; start += MaxPresentationContexts)
+        var metas = files.ToList();
+        var proposals = new List<PresentationContextProposal>();
+        foreach (var (sopClass, syntax) in metas.Select(m => (m.SopClassUid, m.TransferSyntaxUid)).Distinct())
         {
-            yield return groups.Skip(start).Take(MaxPresentationContexts).SelectMany(g => g).OrderBy(f => f.Index).ToList();
+            proposals.Add(new PresentationContextProposal((byte)((2 * proposals.Count) + 1), sopClass, [syntax]));
+        }
+
+        if (fallback)
+        {
+            foreach (var sopClass in metas.Where(m => TransferSyntaxConversion.CanDecode(m.TransferSyntaxUid)).Select(m => m.SopClassUid).Distinct())
+            {
+                proposals.Add(new PresentationContextProposal((byte)((2 * proposals.Count) + 1), sopClass, TransferSyntaxConversion.UncompressedTargets));
+            }
+        }
+
+        return proposals;
+    }
+
+    /// <summary>Groups files so that no group needs more than 128 presentation contexts.</summary>
+    private static IEnumerable<List<(int Index, FileMetaInformation Meta)>> Batch(List<(int Index, FileMetaInformation Meta)> files, bool fallback)
+    {
+        var batch = new List<(int Index, FileMetaInformation Meta)>();
+        foreach (var group in files.GroupBy(f => (f.Meta.SopClassUid, f.Meta.TransferSyntaxUid)))
+        {
+            var candidate = batch.Concat(group).ToList();
+            if (batch.Count > 0 && ProposeContexts(candidate.Select(f => f.Meta), fallback).Count > MaxPresentationContexts)
+            {
+                yield return [.. batch.OrderBy(f => f.Index)];
+                batch = [.. group];
+            }
+            else
+            {
+                batch = candidate;
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return [.. batch.OrderBy(f => f.Index)];
         }
     }
 

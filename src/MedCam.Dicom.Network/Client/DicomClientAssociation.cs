@@ -71,14 +71,33 @@ public sealed class DicomClientAssociation : IAsyncDisposable
                 return new StoreResult(path, null, null, ex.Message);
             }
 
-            var context = FindContext(meta.SopClassUid, meta.TransferSyntaxUid);
-            if (context is null)
+            DimseCommand response;
+            if (FindContext(meta.SopClassUid, meta.TransferSyntaxUid) is { } own)
+            {
+                response = await StoreAsync(own, meta.SopInstanceUid, file, file.Length - meta.DataSetOffset, cancellationToken).ConfigureAwait(false);
+            }
+            else if (PresentationContexts.FirstOrDefault(c => c.AbstractSyntax == meta.SopClassUid && TransferSyntaxConversion.UncompressedTargets.Contains(c.TransferSyntax)) is { } fallback
+                && TransferSyntaxConversion.CanDecode(meta.TransferSyntaxUid))
+            {
+                byte[] converted;
+                try
+                {
+                    converted = TransferSyntaxConversion.Convert(path, fallback.TransferSyntax);
+                }
+                catch (DicomException ex)
+                {
+                    return new StoreResult(path, meta.SopInstanceUid, null, $"{path}: cannot convert {meta.TransferSyntaxUid} to {fallback.TransferSyntax}: {ex.Message}");
+                }
+
+                using var dataSet = new MemoryStream(converted, writable: false);
+                response = await StoreAsync(fallback, meta.SopInstanceUid, dataSet, converted.Length, cancellationToken).ConfigureAwait(false);
+            }
+            else
             {
                 return new StoreResult(path, meta.SopInstanceUid, null,
                     $"No accepted presentation context for SOP class {meta.SopClassUid} in transfer syntax {meta.TransferSyntaxUid}.");
             }
 
-            var response = await StoreAsync(context, meta.SopInstanceUid, file, file.Length - meta.DataSetOffset, cancellationToken).ConfigureAwait(false);
             var status = response.Status ?? throw new DicomNetworkException("C-STORE-RSP without a status.");
             if (!status.IsSuccessOrWarning)
             {

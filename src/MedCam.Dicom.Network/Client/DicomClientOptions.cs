@@ -28,6 +28,13 @@ public sealed record DicomClientOptions
     /// <summary>A complete Polly pipeline to use instead of the one built from <see cref="Retry"/>.</summary>
     public ResiliencePipeline? ResiliencePipeline { get; init; }
 
+    /// <summary>
+    /// Also propose an uncompressed context (explicit, then implicit VR little endian) per SOP class, used only when
+    /// the peer refuses a file's own transfer syntax; the file is then decoded by the DICOM core (uncompressed
+    /// syntaxes always, compressed ones when the core has a codec, e.g. RLE).
+    /// </summary>
+    public bool FallbackToUncompressed { get; init; } = true;
+
     /// <summary>Propose an asynchronous operations window (PS3.7 D.3.3.3); we still invoke one at a time.</summary>
     public AsyncOperationsWindowProposal? AsyncOperations { get; init; }
 
