@@ -73,7 +73,8 @@ def gradcam(out_dir: str, threads: int, repeat: int, warmup: int) -> None:
 
     def keep_activation(_module, _inputs, output):
         store["activations"] = output
-        output.register_hook(lambda grad: store.__setitem__("gradients", grad))
+        if output.requires_grad:  # not under no_grad (the forward-only timing)
+            output.register_hook(lambda grad: store.__setitem__("gradients", grad))
 
     net.top.register_forward_hook(keep_activation)
 
