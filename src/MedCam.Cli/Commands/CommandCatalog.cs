@@ -14,5 +14,6 @@ internal static class CommandCatalog
         yield return SynthCommand.Create();
         yield return ExplainCommand.Create();
         yield return EvaluateCommand.Create();
+        yield return ServeCommand.Create();
     }
 }
