@@ -22,6 +22,7 @@ internal static class BenchCommand
     private static IEnumerable<Command> Subcommands()
     {
         yield return BenchRuntimeCommand.Create();
+        yield return BenchCamCommand.Create();
         yield return BenchReceiveCommand.Create();
     }
 }
