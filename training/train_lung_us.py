@@ -25,14 +25,14 @@ def conv(cin: int, cout: int) -> nn.Sequential:
 
 
 class LungUsFrames(nn.Module):
-    """forward(x) = head(features(x)); features = output of the last conv block (8 x 8)."""
+    """forward(x) = head(features(x)); features = output of the last conv block, kept at 16 x 16 (no final
+    pooling) so that the map resolves single B-lines and small consolidations."""
 
     def __init__(self):
         super().__init__()
         self.block1 = nn.Sequential(conv(1, 16), conv(16, 16), nn.MaxPool2d(2))
         self.block2 = nn.Sequential(conv(16, 32), conv(32, 32), nn.MaxPool2d(2))
-        self.block3 = nn.Sequential(conv(32, 64), conv(64, 64), nn.MaxPool2d(2))
-        self.block4 = nn.Sequential(conv(64, 64))
+        self.block3 = nn.Sequential(conv(32, 64), conv(64, 64))
         self.dropout = nn.Dropout(0.3)
         self.fc = nn.Linear(64, 3)
 
@@ -41,7 +41,7 @@ class LungUsFrames(nn.Module):
 
     @torch.jit.export
     def features(self, x: Tensor) -> Tensor:
-        return self.block4(self.block3(self.block2(self.block1(x))))
+        return self.block3(self.block2(self.block1(x)))
 
     @torch.jit.export
     def head(self, a: Tensor) -> Tensor:
