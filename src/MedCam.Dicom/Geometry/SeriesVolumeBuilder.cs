@@ -45,26 +45,12 @@ public static class SeriesVolumeBuilder
     {
         ArgumentNullException.ThrowIfNull(files);
         options ??= VolumeBuildOptions.Default;
-        var headerOptions = DicomReadOptions.Default with { StopBefore = DicomTags.PixelData };
         var slices = new List<SliceHeader>();
         foreach (var path in files)
         {
-            DicomFile file;
-            try
+            if (SliceFiles.ReadHeader(path) is { } dataset && SliceHeader.TryRead(path, dataset) is { } header)
             {
-                file = DicomFile.Open(path, headerOptions);
-            }
-            catch (DicomFormatException)
-            {
-                continue; // not DICOM (DICOMDIR readers and stray files live in series folders)
-            }
-
-            using (file)
-            {
-                if (SliceHeader.TryRead(path, file.Dataset) is { } header)
-                {
-                    slices.Add(header);
-                }
+                slices.Add(header);
             }
         }
 
@@ -192,12 +178,17 @@ public static class SeriesVolumeBuilder
     private static float[] LoadVoxels(List<SliceHeader> kept, VolumeBuildOptions options)
     {
         var plane = kept[0].Rows * kept[0].Columns;
-        var voxels = new float[checked(plane * kept.Count)];
-        Parallel.For(0, kept.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) }, k =>
-        {
-            using var file = DicomFile.Open(kept[k].Path);
-            DicomPixelData.Create(file).ReadFrameRescaled(0, voxels.AsSpan(k * plane, plane));
-        });
+        // Every voxel is written below, so the array need not be zeroed first.
+        var voxels = GC.AllocateUninitializedArray<float>(checked(plane * kept.Count));
+        Parallel.For(0, kept.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) },
+            () => new SliceFiles.Buffer(),
+            (k, _, buffer) =>
+            {
+                var file = SliceFiles.ReadWhole(kept[k].Path, buffer);
+                DicomPixelData.Create(file).ReadFrameRescaled(0, voxels.AsSpan(k * plane, plane));
+                return buffer;
+            },
+            _ => { });
         return voxels;
     }
 

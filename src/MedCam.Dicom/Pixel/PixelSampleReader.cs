@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace MedCam.Dicom;
 
@@ -85,16 +86,37 @@ internal static class PixelSampleReader
         return value;
     }
 
-    // The hot path of CT loading: 16-bit words to float with masking and sign extension, without generic dispatch.
+    // The hot path of CT loading: 16-bit words to float with masking and sign extension, vectorised with a scalar tail.
     private static void ReadUInt16AsFloat(ReadOnlySpan<byte> data, int shift, int bits, bool signed, Span<float> destination)
     {
         var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(data)[..destination.Length];
         var up = 32 - bits;
-        for (var i = 0; i < destination.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(words);
+            ref var target = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination);
+            for (; i <= words.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
+            {
+                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)i));
+                Convert(low, shift, up, signed).StoreUnsafe(ref target, (nuint)i);
+                Convert(high, shift, up, signed).StoreUnsafe(ref target, (nuint)(i + Vector256<uint>.Count));
+            }
+        }
+
+        for (; i < destination.Length; i++)
         {
             var v = (uint)(words[i] >> shift) << up;
             destination[i] = signed ? (int)v >> up : (float)(v >> up);
         }
+    }
+
+    private static Vector256<float> Convert(Vector256<uint> words, int shift, int up, bool signed)
+    {
+        var aligned = Vector256.ShiftLeft(Vector256.ShiftRightLogical(words, shift), up);
+        return signed
+            ? Vector256.ConvertToSingle(Vector256.ShiftRightArithmetic(aligned.AsInt32(), up))
+            : Vector256.ConvertToSingle(Vector256.ShiftRightLogical(aligned, up).AsInt32());
     }
 
     private static void Require(ReadOnlySpan<byte> data, int bytes)
