@@ -174,6 +174,8 @@ public sealed class CfCam : CamMethod
         }
 
         // "same" correlation with zero padding: out[i] = Σ_j K[j] · G[i + j − left], left = (n − 1) / 2 per axis.
+        // For each kernel tap j, the valid output box gets K[j] times the shifted gradient, one contiguous run of
+        // the last axis at a time (vectorised multiply-add).
         var strides = new int[rank];
         var s = 1;
         for (var ax = rank - 1; ax >= 0; ax--)
@@ -182,45 +184,73 @@ public sealed class CfCam : CamMethod
             s *= shape[ax];
         }
 
-        var output = new double[z];
-        var outIndex = new int[rank];
-        for (var p = 0; p < z; p++)
+        var source = gradient.Select(v => (float)v).ToArray();
+        var output = new float[z];
+        var last = rank - 1;
+        var tap = new int[rank];
+        var lo = new int[rank];
+        var hi = new int[rank];
+        var row = new int[rank];
+        for (var q = 0; q < z; q++, Increment(tap, shape))
         {
-            double acc = 0;
-            Array.Clear(index);
-            for (var q = 0; q < z; q++)
+            var w = (float)kernel[q];
+            if (w == 0)
             {
-                var w = kernel[q];
-                if (w != 0)
-                {
-                    var flat = 0;
-                    var inside = true;
-                    for (var ax = 0; ax < rank; ax++)
-                    {
-                        var src = outIndex[ax] + index[ax] - ((shape[ax] - 1) / 2);
-                        if (src < 0 || src >= shape[ax])
-                        {
-                            inside = false;
-                            break;
-                        }
-
-                        flat += src * strides[ax];
-                    }
-
-                    if (inside)
-                    {
-                        acc += w * gradient[flat];
-                    }
-                }
-
-                Increment(index, shape);
+                continue;
             }
 
-            output[p] = acc;
-            Increment(outIndex, shape);
+            var empty = false;
+            var shift = 0;
+            for (var ax = 0; ax < rank; ax++)
+            {
+                var d = tap[ax] - ((shape[ax] - 1) / 2);
+                lo[ax] = Math.Max(0, -d);
+                hi[ax] = Math.Min(shape[ax], shape[ax] - d);
+                empty |= lo[ax] >= hi[ax];
+                shift += d * strides[ax];
+            }
+
+            if (empty)
+            {
+                continue;
+            }
+
+            var length = hi[last] - lo[last];
+            for (var ax = 0; ax < last; ax++)
+            {
+                row[ax] = lo[ax];
+            }
+
+            while (true)
+            {
+                var start = lo[last];
+                for (var ax = 0; ax < last; ax++)
+                {
+                    start += row[ax] * strides[ax];
+                }
+
+                var target = output.AsSpan(start, length);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(source.AsSpan(start + shift, length), w, target, target);
+
+                var ax2 = last - 1;
+                for (; ax2 >= 0; ax2--)
+                {
+                    if (++row[ax2] < hi[ax2])
+                    {
+                        break;
+                    }
+
+                    row[ax2] = lo[ax2];
+                }
+
+                if (ax2 < 0)
+                {
+                    break;
+                }
+            }
         }
 
-        return output;
+        return output.Select(v => (double)v).ToArray();
     }
 
     private static double Mean(ReadOnlySpan<float> values)

@@ -1,0 +1,53 @@
+using MedCam.Explain.Methods;
+using MedCam.Explain.Tests.Support;
+using MedCam.Imaging.NumPy;
+
+namespace MedCam.Explain.Tests;
+
+public class CfCamTests
+{
+    [Theory]
+    [InlineData(new[] { 7, 9 })]
+    [InlineData(new[] { 8, 6 })]
+    [InlineData(new[] { 4, 5, 6 })]
+    public void EdgePreservingFilter_MatchesAuthorsKernelInTorch(int[] shape)
+    {
+        var rng = new Random(4);
+        var n = shape.Aggregate(1, (a, b) => a * b);
+        var g = Enumerable.Range(0, n).Select(_ => (rng.NextDouble() - 0.5) * 0.3).ToArray();
+        var dir = Fixtures.TempDir();
+        NpyFile.Write(Path.Combine(dir, "g.npy"), NpyArray.FromDouble(g, shape));
+        Python.Run(Path.Combine(Fixtures.RepositoryRoot, "tests", "MedCam.Explain.Tests", "reference", "cfcam_filter.py"), Path.Combine(dir, "g.npy"), Path.Combine(dir, "out.npy"));
+        var want = NpyFile.Read(Path.Combine(dir, "out.npy")).ToDouble();
+        var got = CfCam.EdgePreservingFilter(g, shape);
+        for (var i = 0; i < n; i++)
+        {
+            Assert.True(Math.Abs(want[i] - got[i]) < 1e-6, $"{i}: torch {want[i]} vs {got[i]}");
+        }
+    }
+
+    [Fact]
+    public void Dbscan_TwoGroupsAndNoise_SklearnLabels()
+    {
+        // Points on a line: {0, 0.1, 0.2}, {5, 5.1}, {9}: eps 0.15, min_samples 2 -> clusters 0 and 1, noise.
+        double[] x = [0, 0.1, 0.2, 5, 5.1, 9];
+        var d = new double[6, 6];
+        for (var i = 0; i < 6; i++)
+        {
+            for (var j = 0; j < 6; j++)
+            {
+                d[i, j] = Math.Abs(x[i] - x[j]);
+            }
+        }
+
+        Assert.Equal(new[] { 0, 0, 0, 1, 1, -1 }, Dbscan.Run(d, 0.15, 2));
+    }
+
+    [Fact]
+    public void Percentile_MatchesNumpyLinear()
+    {
+        // numpy.percentile([1, 2, 3, 4], 75) = 3.25; 25 -> 1.75.
+        Assert.Equal(3.25, CfCam.Percentile([4, 1, 3, 2], 75), 12);
+        Assert.Equal(1.75, CfCam.Percentile([4, 1, 3, 2], 25), 12);
+    }
+}
