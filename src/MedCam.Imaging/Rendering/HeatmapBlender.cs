@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -12,6 +13,9 @@ public static class HeatmapBlender
 {
     private const int Chunk = 512;
 
+    /// <summary>Code of a pixel left as is: Kept[256 + v] = v · 256 and Colour[768..770] = 128.</summary>
+    internal const int Hidden = (256 << 16) | 768;
+
     /// <summary>Heatmap over an 8-bit grey source (rows x cols) into RGB.</summary>
     public static void BlendOverGray(ReadOnlySpan<byte> gray, ReadOnlySpan<float> cam, Span<byte> rgb, HeatmapStyle style)
     {
@@ -25,23 +29,18 @@ public static class HeatmapBlender
             Quantise(cam.Slice(start, n), style.Threshold, index);
             var src = gray.Slice(start, n);
             var dst = rgb.Slice(start * 3, n * 3);
+            ref var kept = ref MemoryMarshal.GetArrayDataReference(tables.Kept);
+            ref var colour = ref MemoryMarshal.GetArrayDataReference(tables.Colour);
             for (var p = 0; p < n; p++)
             {
-                var g = src[p];
-                var k = index[p];
-                if (k < 0)
-                {
-                    dst[p * 3] = g;
-                    dst[(p * 3) + 1] = g;
-                    dst[(p * 3) + 2] = g;
-                }
-                else
-                {
-                    var kept = tables.Kept[g];
-                    dst[p * 3] = (byte)((kept + tables.Colour[k]) >> 8);
-                    dst[(p * 3) + 1] = (byte)((kept + tables.Colour[k + 1]) >> 8);
-                    dst[(p * 3) + 2] = (byte)((kept + tables.Colour[k + 2]) >> 8);
-                }
+                // Branch-free: hidden pixels select the identity half of Kept and a colour entry of 128 (rounding only).
+                // Table reads are unchecked: codes are built by Quantise (k <= 768, half <= 256) and bytes are < 256.
+                var code = index[p];
+                var k = code & 0xFFFF;
+                var g = Unsafe.Add(ref kept, (code >> 16) + src[p]);
+                dst[p * 3] = (byte)((g + Unsafe.Add(ref colour, k)) >> 8);
+                dst[(p * 3) + 1] = (byte)((g + Unsafe.Add(ref colour, k + 1)) >> 8);
+                dst[(p * 3) + 2] = (byte)((g + Unsafe.Add(ref colour, k + 2)) >> 8);
             }
         }
     }
@@ -64,29 +63,25 @@ public static class HeatmapBlender
             Quantise(cam.Slice(start, n), style.Threshold, index);
             var src = source.Slice(start * 3, n * 3);
             var dst = rgb.Slice(start * 3, n * 3);
+            ref var kept = ref MemoryMarshal.GetArrayDataReference(tables.Kept);
+            ref var colour = ref MemoryMarshal.GetArrayDataReference(tables.Colour);
             for (var p = 0; p < n; p++)
             {
-                var k = index[p];
+                var code = index[p];
+                var k = code & 0xFFFF;
+                var half = code >> 16;
                 var o = p * 3;
-                if (k < 0)
-                {
-                    dst[o] = src[o];
-                    dst[o + 1] = src[o + 1];
-                    dst[o + 2] = src[o + 2];
-                }
-                else
-                {
-                    dst[o] = (byte)((tables.Kept[src[o]] + tables.Colour[k]) >> 8);
-                    dst[o + 1] = (byte)((tables.Kept[src[o + 1]] + tables.Colour[k + 1]) >> 8);
-                    dst[o + 2] = (byte)((tables.Kept[src[o + 2]] + tables.Colour[k + 2]) >> 8);
-                }
+                dst[o] = (byte)((Unsafe.Add(ref kept, half + src[o]) + Unsafe.Add(ref colour, k)) >> 8);
+                dst[o + 1] = (byte)((Unsafe.Add(ref kept, half + src[o + 1]) + Unsafe.Add(ref colour, k + 1)) >> 8);
+                dst[o + 2] = (byte)((Unsafe.Add(ref kept, half + src[o + 2]) + Unsafe.Add(ref colour, k + 2)) >> 8);
             }
         }
     }
 
     /// <summary>
-    /// CAM values to colour-table offsets (3 · index), or −1 where the value is below the threshold or NaN;
-    /// eight values at a time with AVX.
+    /// CAM values to table codes: the colour-table offset (3 · index) for shown values, or
+    /// <see cref="Hidden"/> (identity half of Kept, neutral colour entry) where the value is below the threshold or
+    /// NaN; eight values at a time with AVX.
     /// </summary>
     internal static void Quantise(ReadOnlySpan<float> cam, float threshold, Span<int> offsets)
     {
@@ -97,7 +92,7 @@ public static class HeatmapBlender
             var v256 = Vector256.Create(256f);
             var v255 = Vector256.Create(255f);
             var three = Vector256.Create(3);
-            var none = Vector256.Create(-1);
+            var none = Vector256.Create(Hidden);
             ref var src = ref MemoryMarshal.GetReference(cam);
             ref var dst = ref MemoryMarshal.GetReference(offsets);
             for (; i <= cam.Length - Vector256<float>.Count; i += Vector256<float>.Count)
@@ -113,7 +108,7 @@ public static class HeatmapBlender
         for (; i < cam.Length; i++)
         {
             var v = cam[i];
-            offsets[i] = v >= threshold ? ColorMaps.ColorMap.IndexOf(v) * 3 : -1;
+            offsets[i] = v >= threshold ? ColorMaps.ColorMap.IndexOf(v) * 3 : Hidden;
         }
     }
 
@@ -130,7 +125,10 @@ public static class HeatmapBlender
         }
     }
 
-    /// <summary>Pre-multiplied tables: Kept[v] = v · (256 − α); Colour[3k + c] = lut · α + 128.</summary>
+    /// <summary>
+    /// Pre-multiplied tables: Kept[v] = v · (256 − α), Kept[256 + v] = v · 256 (hidden pixels);
+    /// Colour[3k + c] = lut · α + 128, Colour[768..770] = 128 (hidden pixels).
+    /// </summary>
     private readonly struct BlendTables
     {
         public readonly int[] Kept;
@@ -139,18 +137,21 @@ public static class HeatmapBlender
         public BlendTables(HeatmapStyle style)
         {
             var alpha = RgbCanvas.Alpha(style.Opacity);
-            Kept = new int[256];
+            Kept = new int[512];
             for (var v = 0; v < 256; v++)
             {
                 Kept[v] = v * (256 - alpha);
+                Kept[256 + v] = v * 256;
             }
 
             var lut = style.ColorMap.Lut;
-            Colour = new int[lut.Length];
+            Colour = new int[lut.Length + 3];
             for (var k = 0; k < lut.Length; k++)
             {
                 Colour[k] = (lut[k] * alpha) + 128;
             }
+
+            Colour[lut.Length] = Colour[lut.Length + 1] = Colour[lut.Length + 2] = 128;
         }
     }
 }
