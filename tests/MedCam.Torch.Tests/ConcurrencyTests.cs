@@ -41,31 +41,6 @@ public sealed class ConcurrencyTests
         Assert.Empty(failures);
     }
 
-    [Fact]
-    public void SetNumThreads_ThenCallFromAnotherThread_AppliesThere()
-    {
-        var before = TorchRuntime.NumThreads;
-        try
-        {
-            TorchRuntime.SetNumThreads(1);
-            var seen = 0;
-            var thread = new Thread(() => seen = TorchRuntime.NumThreads);
-            thread.Start();
-            thread.Join();
-            Assert.Equal(1, seen);
-
-            TorchRuntime.SetNumThreads(2);
-            thread = new Thread(() => seen = TorchRuntime.NumThreads);
-            thread.Start();
-            thread.Join();
-            Assert.Equal(2, seen);
-        }
-        finally
-        {
-            TorchRuntime.SetNumThreads(before);
-        }
-    }
-
     private static bool Close(float[] a, float[] b) =>
         a.Length == b.Length && a.Zip(b).All(p => Math.Abs(p.First - p.Second) <= 1e-5f * (1 + Math.Abs(p.First)));
 }

@@ -18,6 +18,8 @@ public sealed class CrossCheckTests
         { "cnn3d_package/model.pt", "cnn3d", "block", "block" },
         { "cnn3d_package/model.pt", "cnn3d", "stem", "stem" },
         { "cnn2d_traced/model.pt", "cnn2d_traced", "block", "block" },
+        { "cnn2d_residual/model.pt", "cnn2d_residual", "block.conv", "block.conv" },
+        { "cnn2d_residual/model.pt", "cnn2d_residual", "stem", "stem" },
     };
 
     [Theory]
@@ -37,19 +39,20 @@ public sealed class CrossCheckTests
     }
 
     [Theory]
-    [InlineData("cnn2d_package/model.pt", "cnn2d")]
-    [InlineData("cnn3d_package/model.pt", "cnn3d")]
-    public void Explain_TwoLayers_MatchesPyTorchAtBoth(string model, string reference)
+    [InlineData("cnn2d_package/model.pt", "cnn2d", "block")]
+    [InlineData("cnn3d_package/model.pt", "cnn3d", "block")]
+    [InlineData("cnn2d_residual/model.pt", "cnn2d_residual", "block.conv")]
+    public void Explain_TwoLayers_MatchesPyTorchAtBoth(string model, string reference, string deep)
     {
         var expected = new Reference(reference);
         using var torchModel = TorchModel.Load(TestModels.PathOf(model));
-        Assert.Equal(["stem", "block"], torchModel.TargetLayers);
+        Assert.Equal(["stem", deep], torchModel.TargetLayers);
 
-        var result = torchModel.Explain(expected.Input, ["block", "stem"], expected.Targets);
+        var result = torchModel.Explain(expected.Input, [deep, "stem"], expected.Targets);
 
         Reference.AssertClose(expected.Logits, result.Logits, Tolerance, "logits");
-        Assert.Equal(["block", "stem"], result.Layers.Select(l => l.Name));
-        foreach (var layer in new[] { "stem", "block" })
+        Assert.Equal([deep, "stem"], result.Layers.Select(l => l.Name));
+        foreach (var layer in new[] { "stem", deep })
         {
             Reference.AssertClose(expected.Activations(layer), result.Layer(layer).Activations, Tolerance, $"{layer} activations");
             Reference.AssertClose(expected.Gradients(layer), result.Layer(layer).Gradients, Tolerance, $"{layer} gradients");

@@ -64,5 +64,5 @@ public sealed class MemoryTests(ITestOutputHelper output)
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class MemoryCollection
 {
-    public const string Name = "Resident memory (runs alone)";
+    public const string Name = "Process-wide state (runs alone)";
 }

@@ -31,6 +31,7 @@ public sealed class RuntimeTests
         using var package = TorchModel.Load(TestModels.PathOf("cnn3d_package/model.pt"));
         using var traced = TorchModel.Load(TestModels.PathOf("cnn2d_traced/model.pt"));
         using var plain = TorchModel.Load(TestModels.PathOf("plain.pt"));
+        using var residual = TorchModel.Load(TestModels.PathOf("cnn2d_residual/model.pt"));
 
         Assert.Equal(["features"], simple.TargetLayers);
         Assert.True(simple.HasHead("features"));
@@ -39,6 +40,9 @@ public sealed class RuntimeTests
         Assert.Equal(["block"], traced.TargetLayers);
         Assert.False(traced.HasHead("block"));
         Assert.Empty(plain.TargetLayers);
+        Assert.Equal(["stem", "block.conv"], residual.TargetLayers);
+        Assert.True(residual.HasHead("stem"));
+        Assert.False(residual.HasHead("block.conv"));
         Assert.Equal("cpu", simple.Device);
     }
 }
