@@ -51,3 +51,18 @@ public class CfCamTests
         Assert.Equal(1.75, CfCam.Percentile([4, 1, 3, 2], 25), 12);
     }
 }
+
+public class SmoothGradCamPlusPlusTests
+{
+    [Fact]
+    public void Compute_ZeroNoise_EqualsGradCamPlusPlus()
+    {
+        // Without noise every copy is the input itself: the averaged powers are g, g², g³.
+        var model = new ManagedCnn(1, 5, 3, squared: true);
+        var input = ManagedCnn.RandomInput(21, 2, 1, 8, 8);
+        Explain.Targets.CamTarget[] targets = [Explain.Targets.CamTarget.Class(0), Explain.Targets.CamTarget.Class(2)];
+        var smooth = new SmoothGradCamPlusPlus().Compute(model, input, targets, new CamOptions { SmoothNoiseFraction = 0, SmoothSamples = 4, MaxBatch = 3 });
+        var plain = new GradCamPlusPlus().Compute(model, input, targets);
+        InvariantTests.AssertClose(plain.Maps.Data, smooth.Maps.Data, 1e-5);
+    }
+}
