@@ -58,6 +58,7 @@ public static class JobRunner
                 break;
         }
 
+        StudyStableUids.Apply(result, job.Decision);
         JobFile.WriteResult(job.OutputFolder, result);
         return result;
     }
