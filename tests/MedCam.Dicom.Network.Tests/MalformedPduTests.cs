@@ -111,6 +111,39 @@ public sealed class MalformedPduTests
         await AssertStillServesAsync(scp);
     }
 
+    [Fact]
+    public async Task PeerAbortsMidDataSet_LeavesNoFileAndNoTemporary()
+    {
+        await using var scp = await ScpHarness.StartAsync();
+        using var raw = new TcpClient();
+        await raw.ConnectAsync(IPAddress.Loopback, scp.Port);
+        var stream = raw.GetStream();
+        var request = Request() with
+        {
+            PresentationContexts = [new PresentationContextProposal(1, "1.2.840.10008.5.1.4.1.1.2", [DicomNetworkUids.ExplicitVrLittleEndian])],
+        };
+        await stream.WriteAsync(PduCodec.Encode(request));
+        var header = new byte[6];
+        await stream.ReadExactlyAsync(header);
+        Assert.Equal((byte)PduType.AssociateAccept, header[0]);
+        await stream.ReadExactlyAsync(new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(2))]);
+        var command = Dimse.CommandSetCodec.Encode(Dimse.DimseCommand.CStoreRequest(1, "1.2.840.10008.5.1.4.1.1.2", "1.2.3.4.5.6"));
+        await stream.WriteAsync(PduCodec.Encode(new PDataPdu([new PresentationDataValue(1, true, true, command)])));
+        await stream.WriteAsync(PduCodec.Encode(new PDataPdu([new PresentationDataValue(1, false, false, new byte[8000])])));
+        await Task.Delay(200);
+
+        await stream.WriteAsync(PduCodec.Encode(new AbortPdu(AbortSource.ServiceUser, AbortReason.NotSpecified)));
+        for (var i = 0; i < 100 && scp.Server.ActiveAssociations > 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, scp.Server.ActiveAssociations);
+        Assert.Empty(scp.ReceivedFiles());
+        Assert.Empty(Directory.GetFiles(Path.Combine(scp.Root, ".incoming")));
+        await AssertStillServesAsync(scp);
+    }
+
     private static AssociateRequestPdu Request() => new()
     {
         CalledAeTitle = ScpHarness.AeTitle,
