@@ -11,10 +11,10 @@ APT_PACKAGES=(
   cmake g++ make pkg-config zlib1g-dev            # native shim build
   libtorch-dev python3-torch                       # libtorch 1.13 (runtime) and torch for exporting/reference checks
   libopenblas0-pthread                             # fast BLAS for libtorch (see docs/torch-runtime.md)
-  python3-numpy python3-pydicom python3-nibabel python3-matplotlib python3-pil
+  python3-numpy python3-pydicom python3-nibabel python3-matplotlib python3-pil python3-scipy
+  tesseract-ocr                                    # checks that burned-in text is legible (OCR)
   dcmtk dicom3tools libgdcm-cil                    # DICOM peers and the GDCM codec backend
   orthanc orthanc-webviewer orthanc-dicomweb       # mini-PACS used by tests and the demo
-  nodejs npm                                       # FHIR validators
 )
 APT_NO_RECOMMENDS=(chromium)
 
@@ -22,6 +22,8 @@ missing=()
 for p in "${APT_PACKAGES[@]}" "${APT_NO_RECOMMENDS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js runs the FHIR validators; any node >= 18 on PATH will do, Debian's otherwise.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
