@@ -34,6 +34,7 @@ internal sealed unsafe class MappedFileMemory : MemoryManager<byte>
         byte* pointer = null;
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         _pointer = pointer + _view.PointerOffset;
+        AdviseRandomAccess(pointer, _view.PointerOffset + length);
     }
 
     public override Span<byte> GetSpan()
@@ -51,6 +52,32 @@ internal sealed unsafe class MappedFileMemory : MemoryManager<byte>
     public override void Unpin()
     {
     }
+
+    // Frames are read in any order: without this hint the kernel's read-around pages in megabytes per fault, so
+    // opening a large cine would read much of it. Best effort: only where libc's madvise exists.
+    private static void AdviseRandomAccess(byte* start, long length)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            _ = madvise(start, (nuint)length, MadviseRandom);
+        }
+        catch (DllNotFoundException)
+        {
+        }
+        catch (EntryPointNotFoundException)
+        {
+        }
+    }
+
+    private const int MadviseRandom = 1;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "madvise")]
+    private static extern int madvise(byte* address, nuint length, int advice);
 
     protected override void Dispose(bool disposing)
     {
