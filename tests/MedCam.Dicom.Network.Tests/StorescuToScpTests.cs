@@ -32,6 +32,10 @@ public sealed class StorescuToScpTests
         var received = scp.ReceivedFiles();
         Assert.Equal(120, received.Length);
         DicomBytes.AssertAllArrivedIdentical(files, received);
+        // dcmtk reads every stored file as a valid Part 10 file.
+        var (ftest, ftestOutput) = await Peers.RunAsync("dcmftest", received);
+        Assert.True(ftest == 0, ftestOutput);
+        Assert.DoesNotContain("no:", ftestOutput, StringComparison.Ordinal);
         // One folder per study: the corpus has three studies.
         Assert.Equal(3, received.Select(Path.GetDirectoryName).Distinct().Count());
         Assert.DoesNotContain(CtCorpus.PatientName, scp.Logs.All, StringComparison.Ordinal);

@@ -133,8 +133,7 @@ internal sealed class DicomConnection : IAsyncDisposable
     /// <summary>Writes one P-DATA-TF whose PDV header and data already sit in <paramref name="pdu"/> (Evt9).</summary>
     public ValueTask SendPDataAsync(ReadOnlyMemory<byte> pdu, CancellationToken cancellationToken)
     {
-        var transition = Machine.Fire(AssociationEvent.PDataRequestPrimitive);
-        _ = transition;
+        Machine.Fire(AssociationEvent.PDataRequestPrimitive);
         return WriteAsync(pdu, cancellationToken);
     }
 

@@ -11,35 +11,32 @@ public static class Part10Header
 {
     private static readonly byte[] Magic = "DICM"u8.ToArray();
 
-    /// <summary>Builds preamble + "DICM" + group 0002 in Explicit VR Little Endian.</summary>
+    /// <summary>
+    /// Builds preamble + "DICM" + group 0002 in Explicit VR Little Endian, encoded by the DICOM core's data set
+    /// writer (which computes (0002,0000)).
+    /// </summary>
     public static byte[] Build(string sopClassUid, string sopInstanceUid, string transferSyntaxUid, string implementationClassUid, string? implementationVersionName, string? sourceAeTitle)
     {
-        var group = new List<byte>(256);
-        AddElement(group, 0x0001, "OB", [0x00, 0x01]);
-        AddElement(group, 0x0002, "UI", Pad(sopClassUid, 0));
-        AddElement(group, 0x0003, "UI", Pad(sopInstanceUid, 0));
-        AddElement(group, 0x0010, "UI", Pad(transferSyntaxUid, 0));
-        AddElement(group, 0x0012, "UI", Pad(implementationClassUid, 0));
+        var meta = new DicomDataset()
+            .AddOrUpdate(new DicomElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0x00, 0x01 }))
+            .AddOrUpdate(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, sopClassUid)
+            .AddOrUpdate(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstanceUid)
+            .AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, transferSyntaxUid)
+            .AddOrUpdate(DicomTags.ImplementationClassUID, DicomVR.UI, implementationClassUid);
         if (!string.IsNullOrEmpty(implementationVersionName))
         {
-            AddElement(group, 0x0013, "SH", Pad(implementationVersionName, (byte)' '));
+            meta.AddOrUpdate(DicomTags.ImplementationVersionName, DicomVR.SH, implementationVersionName);
         }
 
         if (!string.IsNullOrEmpty(sourceAeTitle))
         {
-            AddElement(group, 0x0016, "AE", Pad(sourceAeTitle, (byte)' '));
+            meta.AddOrUpdate(DicomTags.SourceApplicationEntityTitle, DicomVR.AE, sourceAeTitle);
         }
 
-        var result = new byte[128 + 4 + 12 + group.Count];
+        var group = DicomDatasetWriter.ToBytes(meta, DicomTransferSyntax.ExplicitVRLittleEndian);
+        var result = new byte[132 + group.Length];
         Magic.CopyTo(result, 128);
-        var span = result.AsSpan(132);
-        BinaryPrimitives.WriteUInt16LittleEndian(span, 0x0002);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], 0x0000);
-        span[4] = (byte)'U';
-        span[5] = (byte)'L';
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)group.Count);
-        group.CopyTo(result, 144);
+        group.CopyTo(result, 132);
         return result;
     }
 
@@ -117,47 +114,6 @@ public static class Part10Header
         }
 
         return new FileMetaInformation(sopClass, sopInstance, transferSyntax, stream.Position);
-    }
-
-    private static byte[] Pad(string value, byte padding)
-    {
-        var bytes = Encoding.ASCII.GetBytes(value);
-        if ((bytes.Length & 1) == 1)
-        {
-            Array.Resize(ref bytes, bytes.Length + 1);
-            bytes[^1] = padding;
-        }
-
-        return bytes;
-    }
-
-    private static void AddElement(List<byte> group, ushort element, string vr, byte[] value)
-    {
-        Span<byte> header = stackalloc byte[12];
-        BinaryPrimitives.WriteUInt16LittleEndian(header, 0x0002);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], element);
-        header[4] = (byte)vr[0];
-        header[5] = (byte)vr[1];
-        int headerLength;
-        if (vr == "OB")
-        {
-            header[6] = 0;
-            header[7] = 0;
-            BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)value.Length);
-            headerLength = 12;
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)value.Length);
-            headerLength = 8;
-        }
-
-        foreach (var b in header[..headerLength])
-        {
-            group.Add(b);
-        }
-
-        group.AddRange(value);
     }
 }
 
