@@ -18,7 +18,7 @@ internal static class TestStudies
     public sealed record Study(string StudyInstanceUid, string SeriesInstanceUid, IReadOnlyList<string> Files);
 
     /// <summary>Writes slices [first, first+count) of a study (same UIDs for the same seed); returns its files.</summary>
-    public static Study WriteCt(string folder, string seed, int count, int first = 0, int rows = 32, int columns = 32)
+    public static Study WriteCt(string folder, string seed, int count, int first = 0, int rows = 32, int columns = 32, string seriesDescription = "Chest CT test")
     {
         Directory.CreateDirectory(folder);
         var study = DicomUid.FromName("worker-test-study", seed).Value;
@@ -45,7 +45,7 @@ internal static class TestStudies
             ds.AddOrUpdate(DicomTags.Modality, "CT");
             ds.AddOrUpdate(DicomTags.Manufacturer, "MedCam tests");
             ds.AddOrUpdate(DicomTags.SeriesNumber, "2");
-            ds.AddOrUpdate(DicomTags.SeriesDescription, "Chest CT test");
+            ds.AddOrUpdate(DicomTags.SeriesDescription, seriesDescription);
             ds.AddOrUpdate(DicomTags.BodyPartExamined, "CHEST");
             ds.AddOrUpdate(DicomTags.ImageType, "ORIGINAL", "PRIMARY", "AXIAL");
             ds.AddOrUpdate(DicomTags.InstanceNumber, (k + 1).ToString(CultureInfo.InvariantCulture));

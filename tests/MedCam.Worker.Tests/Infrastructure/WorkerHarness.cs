@@ -69,7 +69,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
 
     /// <summary>Sends files with dcmtk storescu as STORESCU; returns its exit code and output.</summary>
     public Task<(int ExitCode, string Output)> SendAsync(IEnumerable<string> files, string callingAe = "STORESCU") =>
-        Peers.RunAsync("storescu", new[] { "-aet", callingAe, "-aec", "MEDCAM", "127.0.0.1", DicomPort.ToString(CultureInfo.InvariantCulture) }.Concat(files), TimeSpan.FromSeconds(60));
+        Peers.RunAsync("storescu", new[] { "-v", "-aet", callingAe, "-aec", "MEDCAM", "127.0.0.1", DicomPort.ToString(CultureInfo.InvariantCulture) }.Concat(files), TimeSpan.FromSeconds(60));
 
     /// <summary>Polls the ledger until <paramref name="done"/> holds for the study or the timeout passes.</summary>
     public async Task<StudyRecord> WaitForAsync(string studyUid, Func<StudyRecord, bool> done, TimeSpan? timeout = null)
