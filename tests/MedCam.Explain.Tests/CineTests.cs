@@ -64,3 +64,23 @@ public class CineTests
         Assert.Equal(new[] { 1, 6, 8, 8 }, result.Maps.Shape);
     }
 }
+
+public class EveryClassTests
+{
+    [Fact]
+    public void Compute_EveryClass_EachSliceEqualsThatClassAlone()
+    {
+        var model = new ManagedCnn(1, 5, 3, squared: true);
+        var input = ManagedCnn.RandomInput(31, 2, 1, 8, 8);
+        var all = EveryClass.Compute(new GradCamPlusPlus(), model, input);
+        Assert.Equal(new[] { 2, 3, 8, 8 }, all.Shape);
+        for (var c = 0; c < 3; c++)
+        {
+            var single = new GradCamPlusPlus().Compute(model, input, CamTarget.Class(c));
+            for (var s = 0; s < 2; s++)
+            {
+                InvariantTests.AssertClose(single.Map(s).ToArray(), all.Data.AsSpan(((s * 3) + c) * 64, 64).ToArray(), 1e-6);
+            }
+        }
+    }
+}
