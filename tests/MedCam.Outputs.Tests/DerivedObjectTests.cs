@@ -128,6 +128,23 @@ public sealed class DerivedObjectTests(OutputsFixture fixture)
     }
 
     [Fact]
+    public void ParametricMap_UInt16Encoding_RealWorldMappingGivesTheCamBack()
+    {
+        var d = PyDicom.Read(fixture.CtPmap16.Path)[0];
+        var slopeIntercept = d.GetProperty("realWorld").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var stored = NpyFile.ReadSingle(fixture.CtPmap16.Path + ".values.npy", out _);
+        var cam = TestSources.Cam(TestSources.CtSlices);
+        var tolerance = (cam.Maximum - cam.Minimum) / 65535.0;
+        for (var i = 0; i < stored.Length; i += 97)
+        {
+            Assert.Equal(cam.Values[i], (stored[i] * slopeIntercept[0]) + slopeIntercept[1], tolerance);
+        }
+
+        Assert.NotEqual(fixture.CtPmap.SopInstanceUid, fixture.CtPmap16.SopInstanceUid);
+        Assert.Equal(fixture.CtSopInstanceUids, d.GetProperty("derivedFrom").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public void Uids_SameInputsTwice_AreIdentical()
     {
         using var temp = new TempDir();

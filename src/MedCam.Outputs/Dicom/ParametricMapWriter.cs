@@ -12,9 +12,21 @@ namespace MedCam.Outputs.Dicom;
 /// </summary>
 public static class ParametricMapWriter
 {
+    private const double UInt16Max = 65535;
+
     private static readonly string[] ImageType = ["DERIVED", "PRIMARY", "VOLUME", "NONE"];
 
-    public static WrittenInstance Write(SourceImageSet source, CamMap cam, ExplanationDescription explanation, string path, DerivedObjectOptions? options = null)
+    /// <param name="source">A CT/MR volume.</param>
+    /// <param name="cam">The CAM on the volume grid.</param>
+    /// <param name="explanation">Model, method and target.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="options">Shared derived-object choices.</param>
+    /// <param name="encoding">
+    /// Float32 (the default) keeps the CAM exactly; UInt16 stores 0..65535 with the Real World Value Mapping giving the
+    /// CAM back (±range/131070), for PACS and viewers that cannot decode Float Pixel Data (Orthanc 1.10).
+    /// </param>
+    public static WrittenInstance Write(SourceImageSet source, CamMap cam, ExplanationDescription explanation, string path, DerivedObjectOptions? options = null,
+        ParametricMapEncoding encoding = ParametricMapEncoding.Float32)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(cam);
@@ -35,8 +47,9 @@ public static class ParametricMapWriter
         options ??= DerivedObjectOptions.Default;
         var factory = new DerivedDatasetFactory(source, explanation, options);
         const DerivedObjectKind kind = DerivedObjectKind.ParametricMap;
-        var seriesUid = factory.Uids.Series(kind, null);
-        var sop = factory.Uids.Instance(kind, null, 0);
+        var encodingKey = encoding == ParametricMapEncoding.Float32 ? null : encoding.ToString();
+        var seriesUid = factory.Uids.Series(kind, encodingKey);
+        var sop = factory.Uids.Instance(kind, encodingKey, 0);
         var sopClass = DicomUids.ParametricMapStorage;
         var ds = factory.Create(sopClass, seriesUid, sop, 1, 2, factory.SeriesDescription("map"), "OT");
         ds.Remove(DicomTags.DerivationDescription); // not in the Parametric Map IOD; Content Description carries it
@@ -62,7 +75,19 @@ public static class ParametricMapWriter
         ds.AddOrUpdate(DicomTags.PhotometricInterpretation, "MONOCHROME2");
         ds.AddOrUpdate<int>(DicomTags.Rows, cam.Rows);
         ds.AddOrUpdate<int>(DicomTags.Columns, cam.Columns);
-        ds.AddOrUpdate<int>(DicomTags.BitsAllocated, 32);
+        var (low, high) = (cam.Minimum, cam.Maximum > cam.Minimum ? cam.Maximum : cam.Minimum + 1);
+        if (encoding == ParametricMapEncoding.Float32)
+        {
+            ds.AddOrUpdate<int>(DicomTags.BitsAllocated, 32);
+        }
+        else
+        {
+            ds.AddOrUpdate<int>(DicomTags.BitsAllocated, 16);
+            ds.AddOrUpdate<int>(DicomTags.BitsStored, 16);
+            ds.AddOrUpdate<int>(DicomTags.HighBit, 15);
+            ds.AddOrUpdate<int>(DicomTags.PixelRepresentation, 0);
+        }
+
         ds.AddOrUpdate<int>(DicomTags.NumberOfFrames, cam.Frames);
 
         // Multi-frame Dimension (C.7.6.17): frames indexed by Image Position (Patient), already in slice order.
@@ -78,9 +103,11 @@ public static class ParametricMapWriter
 
         ds.AddOrUpdate(new DicomSequence(DicomTags.AcquisitionContextSequence, Array.Empty<DicomDataset>()));
         ds.AddOrUpdate(DicomTags.ReferencedSeriesSequence, factory.ReferencedSeries(source.FrameReferences));
-        ds.AddOrUpdate(DicomTags.SharedFunctionalGroupsSequence, SharedGroups(header, source, cam, explanation));
+        ds.AddOrUpdate(DicomTags.SharedFunctionalGroupsSequence, SharedGroups(header, source, explanation, encoding, low, high));
         ds.AddOrUpdate(DicomTags.PerFrameFunctionalGroupsSequence, source.FrameReferences.Select(PerFrameGroup).ToArray());
-        ds.AddOrUpdate(DicomElement.FromArray<float>(DicomTags.FloatPixelData, DicomVR.OF, cam.Values));
+        ds.AddOrUpdate(encoding == ParametricMapEncoding.Float32
+            ? DicomElement.FromArray<float>(DicomTags.FloatPixelData, DicomVR.OF, cam.Values)
+            : DicomElement.FromArray<ushort>(DicomTags.PixelData, DicomVR.OW, Quantise(cam.Values, low, high)));
         DerivedDatasetFactory.SetCharacterSet(ds);
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -93,8 +120,22 @@ public static class ParametricMapWriter
         return new WrittenInstance(path, kind, source.StudyInstanceUid, seriesUid, sop, sopClass.Value, cam.Rows, cam.Columns, cam.Frames);
     }
 
-    private static DicomDataset SharedGroups(DicomDataset header, SourceImageSet source, CamMap cam, ExplanationDescription explanation)
+    private static ushort[] Quantise(float[] values, double low, double high)
     {
+        var result = new ushort[values.Length];
+        var scale = UInt16Max / (high - low);
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = (ushort)Math.Clamp(Math.Round((values[i] - low) * scale), 0, UInt16Max);
+        }
+
+        return result;
+    }
+
+    private static DicomDataset SharedGroups(DicomDataset header, SourceImageSet source, ExplanationDescription explanation, ParametricMapEncoding encoding,
+        double low, double high)
+    {
+        var isFloat = encoding == ParametricMapEncoding.Float32;
         var spacing = source.Volume!.Spacing;
         var measures = new DicomDataset();
         DerivedDatasetFactory.Copy(header, measures, DicomTags.PixelSpacing, required: true);
@@ -110,23 +151,37 @@ public static class ParametricMapWriter
             .AddOrUpdate(DicomTags.RescaleSlope, 1)
             .AddOrUpdate(DicomTags.RescaleType, "US");
 
-        var (low, high) = (cam.Minimum, cam.Maximum > cam.Minimum ? cam.Maximum : cam.Minimum + 1);
-        var voi = new DicomDataset()
-            .AddOrUpdate(DicomTags.WindowCenter, (low + high) / 2.0)
-            .AddOrUpdate(DicomTags.WindowWidth, Math.Max(high - low, 1e-6))
-            .AddOrUpdate(DicomTags.VOILUTFunction, "LINEAR_EXACT"); // CAM ranges are often narrower than 1 (C.11.2.1.3.2)
+        var voi = isFloat
+            ? new DicomDataset()
+                .AddOrUpdate(DicomTags.WindowCenter, (low + high) / 2.0)
+                .AddOrUpdate(DicomTags.WindowWidth, Math.Max(high - low, 1e-6))
+                .AddOrUpdate(DicomTags.VOILUTFunction, "LINEAR_EXACT") // CAM ranges are often narrower than 1 (C.11.2.1.3.2)
+            : new DicomDataset()
+                .AddOrUpdate(DicomTags.WindowCenter, UInt16Max / 2)
+                .AddOrUpdate(DicomTags.WindowWidth, UInt16Max)
+                .AddOrUpdate(DicomTags.VOILUTFunction, "LINEAR_EXACT");
 
         var frameType = new DicomDataset().AddOrUpdate(DicomTags.FrameType, ImageType);
 
-        // Real World Value Mapping (C.7.6.16.2.11): value = stored x 1 + 0, dimensionless.
+        // Real World Value Mapping (C.7.6.16.2.11): float: value = stored x 1 + 0; UInt16: value = stored x range/65535 + min.
         var mapping = new DicomDataset()
             .AddOrUpdate(DicomTags.LUTExplanation, Truncate($"{explanation.Method} class activation ({explanation.TargetClass})", 64))
             .AddOrUpdate(DicomTags.MeasurementUnitsCodeSequence, CodedConcept.NoUnits.ToItem())
-            .AddOrUpdate(DicomTags.LUTLabel, "CAM")
-            .AddOrUpdate<double>(DicomTags.DoubleFloatRealWorldValueLastValueMapped, high)
-            .AddOrUpdate<double>(DicomTags.DoubleFloatRealWorldValueFirstValueMapped, low)
-            .AddOrUpdate(DicomTags.RealWorldValueIntercept, 0.0)
-            .AddOrUpdate(DicomTags.RealWorldValueSlope, 1.0);
+            .AddOrUpdate(DicomTags.LUTLabel, "CAM");
+        if (isFloat)
+        {
+            mapping.AddOrUpdate<double>(DicomTags.DoubleFloatRealWorldValueLastValueMapped, high)
+                .AddOrUpdate<double>(DicomTags.DoubleFloatRealWorldValueFirstValueMapped, low)
+                .AddOrUpdate(DicomTags.RealWorldValueIntercept, 0.0)
+                .AddOrUpdate(DicomTags.RealWorldValueSlope, 1.0);
+        }
+        else
+        {
+            mapping.AddOrUpdate<int>(DicomTags.RealWorldValueLastValueMapped, DicomVR.US, 65535)
+                .AddOrUpdate<int>(DicomTags.RealWorldValueFirstValueMapped, DicomVR.US, 0)
+                .AddOrUpdate(DicomTags.RealWorldValueIntercept, low)
+                .AddOrUpdate(DicomTags.RealWorldValueSlope, (high - low) / UInt16Max);
+        }
 
         return new DicomDataset()
             .AddOrUpdate(DicomTags.PixelMeasuresSequence, measures)
@@ -151,4 +206,14 @@ public static class ParametricMapWriter
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}
+
+/// <summary>How Parametric Map values are stored.</summary>
+public enum ParametricMapEncoding
+{
+    /// <summary>Float Pixel Data (7FE0,0008), 32-bit IEEE: the CAM as computed.</summary>
+    Float32,
+
+    /// <summary>Pixel Data 16-bit unsigned with a scaling Real World Value Mapping.</summary>
+    UInt16,
 }

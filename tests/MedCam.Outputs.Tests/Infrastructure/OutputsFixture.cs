@@ -30,6 +30,7 @@ public sealed class OutputsFixture : IDisposable
             CtSc = SecondaryCaptureSeriesWriter.Write(ct, cam, Explanation, _temp.Sub("ct-sc"), Render, Options);
             CtMfsc = MultiFrameSecondaryCaptureWriter.Write(ct, cam, Explanation, Path.Combine(_temp.Path, "ct-mfsc.dcm"), Render, Options);
             CtPmap = ParametricMapWriter.Write(ct, cam, Explanation, Path.Combine(_temp.Path, "ct-pmap.dcm"), Options);
+            CtPmap16 = ParametricMapWriter.Write(ct, cam, Explanation, Path.Combine(_temp.Path, "ct-pmap16.dcm"), Options, ParametricMapEncoding.UInt16);
         }
 
         using (var us = SourceImageSet.Load(UsPath))
@@ -81,6 +82,8 @@ public sealed class OutputsFixture : IDisposable
 
     public WrittenInstance CtPmap { get; }
 
+    public WrittenInstance CtPmap16 { get; }
+
     public IReadOnlyList<WrittenInstance> UsSc { get; }
 
     public WrittenInstance UsMfsc { get; }
@@ -93,13 +96,17 @@ public sealed class OutputsFixture : IDisposable
         "ct-sc" => CtSc,
         "ct-mfsc" => [CtMfsc],
         "ct-pmap" => [CtPmap],
+        "ct-pmap16" => [CtPmap16],
         "us-sc" => UsSc,
         "us-mfsc" => [UsMfsc],
         "histo-sc" => HistologySc,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown variant."),
     };
 
-    public static TheoryData<string> Variants => new() { "ct-sc", "ct-mfsc", "ct-pmap", "us-sc", "us-mfsc", "histo-sc" };
+    public static TheoryData<string> Variants => new() { "ct-sc", "ct-mfsc", "ct-pmap", "ct-pmap16", "us-sc", "us-mfsc", "histo-sc" };
+
+    /// <summary>Variants Orthanc 1.10 can render (it cannot decode Float Pixel Data).</summary>
+    public static TheoryData<string> RenderableVariants => new() { "ct-sc", "ct-mfsc", "ct-pmap16", "us-sc", "us-mfsc", "histo-sc" };
 
     public void Dispose() => _temp.Dispose();
 }

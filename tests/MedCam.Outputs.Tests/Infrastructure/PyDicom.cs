@@ -29,9 +29,12 @@ for path in sys.argv[1:]:
         "burnedIn": ds.get("BurnedInAnnotation", ""), "seriesDescription": ds.get("SeriesDescription", ""),
         "frameOfReference": str(ds.get("FrameOfReferenceUID", "")),
     }
-    if "FloatPixelData" in ds:
-        arr = np.frombuffer(ds.FloatPixelData, dtype="<f4").reshape(int(ds.NumberOfFrames), ds.Rows, ds.Columns)
-        np.save(path + ".values.npy", arr)
+    if str(ds.SOPClassUID) == "1.2.840.10008.5.1.4.1.1.30":
+        if "FloatPixelData" in ds:
+            arr = np.frombuffer(ds.FloatPixelData, dtype="<f4")
+        else:
+            arr = np.frombuffer(ds.PixelData, dtype="<u2").astype(np.float32)
+        np.save(path + ".values.npy", arr.reshape(int(ds.NumberOfFrames), ds.Rows, ds.Columns))
         d["positions"] = [[float(v) for v in f.PlanePositionSequence[0].ImagePositionPatient] for f in ds.PerFrameFunctionalGroupsSequence]
         d["derivedFrom"] = [str(f.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPInstanceUID) for f in ds.PerFrameFunctionalGroupsSequence]
         sfg = ds.SharedFunctionalGroupsSequence[0]
