@@ -48,6 +48,16 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>OMP_WAIT_POLICY libgomp was started with ("PASSIVE" unless the environment set it).</summary>
+    public static string OpenMpWaitPolicy
+    {
+        get
+        {
+            EnsureInitialized();
+            return OpenMpSettings.WaitPolicy;
+        }
+    }
+
     /// <summary>Intra-op threads in effect on the calling thread.</summary>
     public static int NumThreads
     {

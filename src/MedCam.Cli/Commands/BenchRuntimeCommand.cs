@@ -100,7 +100,7 @@ internal static class BenchRuntimeCommand
 
             Console.WriteLine("medcam bench runtime: 3D CNN, input 1x1x64x128x128, Grad-CAM at 'features' (32x16x32x32), class " + Text(TargetClass));
             Console.WriteLine($"  libtorch {TorchRuntime.LibTorchVersion}, CUDA available: {TorchRuntime.CudaAvailable}, device cpu");
-            Console.WriteLine($"  threads: {threads} intra-op (both sides), BLAS: {blas}");
+            Console.WriteLine($"  threads: {threads} intra-op (both sides), OMP_WAIT_POLICY: {TorchRuntime.OpenMpWaitPolicy} (both sides), BLAS: {blas}");
             Console.WriteLine($"  load average at start: {LoadAverage()}");
             Console.WriteLine($"  runs: {repeat} timed after {warmup} warm-up; medians (min..max) in ms");
             Console.WriteLine($"  MedCam forward              {Summary(forward)}");
@@ -170,6 +170,10 @@ internal static class BenchRuntimeCommand
         // Same BLAS and the same BLAS thread count as MedCam, so only the runtime differs.
         start.Environment["OPENBLAS_NUM_THREADS"] = Text(threads);
         start.Environment["OMP_NUM_THREADS"] = Text(threads);
+        if (TorchRuntime.OpenMpWaitPolicy != "default")
+        {
+            start.Environment["OMP_WAIT_POLICY"] = TorchRuntime.OpenMpWaitPolicy;
+        }
         if (blasPreload is not null)
         {
             start.Environment["LD_PRELOAD"] = blasPreload;

@@ -50,6 +50,7 @@ internal static class NativeLibraryLoader
             }
 
             BlasSelection.Apply();
+            OpenMpSettings.Apply();
             var attempts = new StringBuilder();
             foreach (var candidate in Candidates())
             {
