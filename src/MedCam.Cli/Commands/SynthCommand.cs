@@ -44,7 +44,10 @@ internal static class SynthCommand
             }
             catch (Exception error) when (error is ArgumentException or IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"medcam synth: {error.Message}");
+                var message = error is ArgumentException { ParamName: { } name }
+                    ? error.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal)
+                    : error.Message;
+                Console.Error.WriteLine($"medcam synth: {message}");
                 return 2;
             }
         });
