@@ -91,6 +91,7 @@ internal static class BenchReceiveCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {receiver,-18} {seconds,7:0.000} s  {megabytes / seconds,8:0.0} MB/s  {count / seconds,8:0.0} instances/s"));
             }
 
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fsync latency on this volume: {FsyncMilliseconds(work):0.0} ms (median of 25); MedCam (fsync) pays two per instance (file, then folder after the rename), storescp none."));
             var ratio = medians["dcmtk storescp"] / medians["MedCam (fsync)"];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MedCam (fsync) throughput / storescp throughput = {ratio:0.00} (target >= 1.00)"));
             return check && ratio < 1.0 ? 1 : 0;
@@ -241,6 +242,28 @@ internal static class BenchReceiveCommand
         }
 
         throw new InvalidOperationException($"storescp did not listen on port {port}.");
+    }
+
+    /// <summary>How long one fsync of a small new file takes here: the floor under any durable receive.</summary>
+    private static double FsyncMilliseconds(string folder)
+    {
+        var samples = new List<double>();
+        var payload = new byte[4096];
+        for (var i = 0; i < 25; i++)
+        {
+            var path = Path.Combine(folder, $"fsync-probe-{i}");
+            using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 0))
+            {
+                file.Write(payload);
+                var clock = Stopwatch.StartNew();
+                file.Flush(flushToDisk: true);
+                samples.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            File.Delete(path);
+        }
+
+        return Median(samples);
     }
 
     private static double Median(List<double> values)

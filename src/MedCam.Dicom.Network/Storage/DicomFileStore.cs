@@ -52,12 +52,13 @@ public sealed class DicomFileStore : ICStoreProvider
                 Access = FileAccess.ReadWrite,
                 Share = FileShare.None,
                 BufferSize = 0,
-                Options = FileOptions.Asynchronous,
+                // Synchronous writes: they land in the page cache in microseconds, cheaper than a thread-pool hop each.
+                Options = FileOptions.None,
             });
             string? studyUid;
             await using (file.ConfigureAwait(false))
             {
-                await file.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+                file.Write(header);
                 while (true)
                 {
                     var fragment = await dataSet.ReadFragmentAsync(cancellationToken).ConfigureAwait(false);
@@ -66,7 +67,7 @@ public sealed class DicomFileStore : ICStoreProvider
                         break;
                     }
 
-                    await file.WriteAsync(fragment, cancellationToken).ConfigureAwait(false);
+                    file.Write(fragment.Span);
                 }
 
                 if (options.Durable)
