@@ -5,6 +5,7 @@ using MedCam.Dicom.Geometry;
 
 // CT series load benchmark, all contenders on the same files in the same run:
 //   dotnet run -c Release --project benchmarks/MedCam.Dicom.Benchmarks -- [--slices 300] [--size 512] [--dir path] [--runs 3]
+//   ... -- --kernels   runs the BenchmarkDotNet kernel benchmarks (16-bit stored values to HU) instead.
 // Contenders: MedCam SeriesVolumeBuilder (float32 HU volume), reading the file bytes alone, pydicom + NumPy stacking.
 // Peak memory is measured in a fresh child process (VmHWM) so earlier runs do not inflate it.
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal) && p.i + 1 < args.Length)
@@ -13,6 +14,12 @@ var slices = int.Parse(options.GetValueOrDefault("--slices", "300"), CultureInfo
 var size = int.Parse(options.GetValueOrDefault("--size", "512"), CultureInfo.InvariantCulture);
 var runs = int.Parse(options.GetValueOrDefault("--runs", "3"), CultureInfo.InvariantCulture);
 var dir = options.GetValueOrDefault("--dir") ?? Path.Combine(Path.GetTempPath(), $"medcam-bench-ct-{slices}x{size}");
+
+if (args.Contains("--kernels"))
+{
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<SampleConversionBenchmarks>();
+    return 0;
+}
 
 if (args.Contains("--memory-child"))
 {
