@@ -23,15 +23,22 @@ public class TorchCrossCheckTests
         var modelPath = Path.Combine(Fixtures.ModelsDir, model + "_simple.pt");
         var inputPath = Path.Combine(Fixtures.ModelsDir, "reference", model, "input.npy");
         var outDir = Fixtures.TempDir();
-        Python.Run(Fixtures.ReferenceScript, modelPath, inputPath, string.Join(",", Targets), outDir);
-
         var array = NpyFile.Read(inputPath);
         var input = new Tensor(array.ToSingle(), array.Shape);
+
+        // Smooth Grad-CAM++: the reference gets MedCam's noisy copies, so only the averaging and the formula are compared.
+        var smoothOptions = new CamOptions { SmoothSamples = 4, MaxBatch = 5 };
+        var noisyShape = (int[])array.Shape.Clone();
+        noisyShape[0] *= smoothOptions.SmoothSamples;
+        var noisyPath = Path.Combine(outDir, "noisy.npy");
+        NpyFile.Write(noisyPath, SmoothGradCamPlusPlus.NoisyCopies(input, smoothOptions), noisyShape);
+        Python.Run(Fixtures.ReferenceScript, modelPath, inputPath, string.Join(",", Targets), outDir, noisyPath);
+
         using var explainable = TorchExplainableModel.Open(modelPath);
         var targets = Targets.Select(CamTarget.Class).ToArray();
-        foreach (var method in new[] { "gradcam", "gradcam++", "xgradcam", "layercam", "hirescam", "eigencam", "scorecam", "ablationcam", "cam" })
+        foreach (var method in new[] { "gradcam", "gradcam++", "smoothgradcam++", "xgradcam", "layercam", "hirescam", "eigencam", "scorecam", "ablationcam", "cam" })
         {
-            var result = CamMethods.Create(method).Compute(explainable, input, targets);
+            var result = CamMethods.Create(method).Compute(explainable, input, targets, smoothOptions);
             var expected = NpyFile.Read(Path.Combine(outDir, method + ".npy"));
             Assert.Equal(expected.Shape, result.Maps.Shape);
             var want = expected.ToSingle();

@@ -28,7 +28,7 @@ public sealed class SmoothGradCamPlusPlus : GradCamPlusPlus
         var squared = clean.Layers.Select(l => new float[l.Gradients.Length]).ToArray();
         var cubed = clean.Layers.Select(l => new float[l.Gradients.Length]).ToArray();
 
-        var rng = new Random(options.Seed);
+        var noisyAll = NoisyCopies(input, options);
         var perChunk = Math.Max(1, options.MaxBatch);
         var jobs = Enumerable.Range(0, n * copies).ToArray();
         for (var start = 0; start < jobs.Length; start += perChunk)
@@ -36,28 +36,12 @@ public sealed class SmoothGradCamPlusPlus : GradCamPlusPlus
             var count = Math.Min(perChunk, jobs.Length - start);
             var shape = (int[])input.Shape.Clone();
             shape[0] = count;
-            var batch = new float[count * sampleLength];
+            var batch = noisyAll.AsSpan(start * sampleLength, count * sampleLength).ToArray();
             var classes = new int[count];
             var batchWeights = weights is null ? null : new float[count * weights.Shape[1]];
             for (var j = 0; j < count; j++)
             {
                 var s = jobs[start + j] / copies;
-                var x = input.SampleSpan(s);
-                var min = float.PositiveInfinity;
-                var max = float.NegativeInfinity;
-                foreach (var v in x)
-                {
-                    min = Math.Min(min, v);
-                    max = Math.Max(max, v);
-                }
-
-                var sigma = options.SmoothNoiseFraction * (max - min);
-                var dst = batch.AsSpan(j * sampleLength, sampleLength);
-                for (var i = 0; i < sampleLength; i++)
-                {
-                    dst[i] = x[i] + (float)(sigma * Gaussian(rng));
-                }
-
                 classes[j] = resolved[s].ClassIndex ?? 0;
                 if (batchWeights is not null)
                 {
@@ -93,6 +77,39 @@ public sealed class SmoothGradCamPlusPlus : GradCamPlusPlus
 
         var averaged = clean.Layers.Select((l, i) => new LayerActivation(l.Name, l.Activations, new Tensor(mean[i], l.Gradients.Shape))).ToArray();
         return new ModelPass(clean.Logits, resolved, averaged, squared, cubed);
+    }
+
+    /// <summary>The noisy copies, sample-major ([N · n, C, spatial...] flattened): copy j of sample s is x_s + N(0, σ_s²).</summary>
+    internal static float[] NoisyCopies(Tensor input, CamOptions options)
+    {
+        var copies = Math.Max(1, options.SmoothSamples);
+        var n = input.Shape[0];
+        var sampleLength = (int)input.SampleLength;
+        var result = new float[n * copies * sampleLength];
+        var rng = new Random(options.Seed);
+        for (var s = 0; s < n; s++)
+        {
+            var x = input.SampleSpan(s);
+            var min = float.PositiveInfinity;
+            var max = float.NegativeInfinity;
+            foreach (var v in x)
+            {
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+
+            var sigma = options.SmoothNoiseFraction * (max - min);
+            for (var c = 0; c < copies; c++)
+            {
+                var dst = result.AsSpan(((s * copies) + c) * sampleLength, sampleLength);
+                for (var i = 0; i < sampleLength; i++)
+                {
+                    dst[i] = x[i] + (float)(sigma * Gaussian(rng));
+                }
+            }
+        }
+
+        return result;
     }
 
     private static double Gaussian(Random rng)

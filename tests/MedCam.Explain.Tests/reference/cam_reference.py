@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Independent reference CAMs in Python torch, written from the papers' formulas (see docs/cam-methods.md).
 
-Usage: cam_reference.py MODEL.pt INPUT.npy TARGETS(comma list) OUT_DIR [LAYER_ATTR]
+Usage: cam_reference.py MODEL.pt INPUT.npy TARGETS(comma list) OUT_DIR [NOISY.npy]
+
+NOISY.npy (optional): the noisy copies [N*n, C, ...] (sample-major) for Smooth Grad-CAM++: the averages of g, g^2 and
+g^3 over a sample's copies go into the Grad-CAM++ formula; A is the clean input's.
 
 MODEL.pt follows the simple convention (forward(x), features(x), head(a)). For each method writes OUT_DIR/<method>.npy:
 maps [N, spatial...] on the input grid, ReLU -> interpolate(align_corners=False) -> min-max (constant -> 0).
@@ -95,6 +98,25 @@ def main():
         # CAM: the linear layer's weights of the GAP + linear head.
         W = model.net.fc.weight.detach().double()[t]
         results["cam"].append(finish((W.view(bshape) * A).sum(0), size))
+    if len(sys.argv) > 5:
+        noisy = torch.from_numpy(np.load(sys.argv[5]))
+        copies = noisy.shape[0] // n
+        maps = []
+        for i in range(n):
+            with torch.no_grad():
+                an = model.features(noisy[i * copies:(i + 1) * copies])
+            an = an.detach().clone().requires_grad_(True)
+            (gn,) = torch.autograd.grad(model.head(an)[:, targets[i]].sum(), [an])
+            gn = gn.double()
+            g1, g2, g3 = gn.mean(0), (gn ** 2).mean(0), (gn ** 3).mean(0)
+            A = a[i].double()
+            sumA = A.sum(dim=tuple(range(1, A.dim())), keepdim=True)
+            denom = 2 * g2 + sumA * g3
+            denom = torch.where(denom != 0, denom, torch.ones_like(denom))
+            alpha = torch.where(g2 != 0, g2 / denom, torch.zeros_like(g2))
+            w = (alpha * torch.relu(g1)).sum(dim=tuple(range(1, A.dim())))
+            maps.append(finish((w.view((c,) + (1,) * len(spatial)) * A).sum(0), size))
+        results["smoothgradcam++"] = maps
     for m, maps in results.items():
         np.save(os.path.join(out, m + ".npy"), torch.stack(maps).float().numpy())
     np.save(os.path.join(out, "logits.npy"), logits.detach().numpy())
