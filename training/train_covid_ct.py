@@ -84,7 +84,7 @@ def main():
     parser.add_argument("--out", default=os.path.join(common.REPO, "sample-data", "models", "covid-ct-3d"))
     parser.add_argument("--train", type=int, default=120)
     parser.add_argument("--test", type=int, default=45)
-    parser.add_argument("--epochs", type=int, default=45)
+    parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     common.setup(args.seed)

@@ -2,7 +2,7 @@ namespace MedCam.Pipeline.Synthetic;
 
 /// <summary>
 /// The lesions of one chest CT: a membership in [0, 1] (1 = fully lesion) and the lesion's own HU at a lung point.
-/// COVID-19: 3-7 peripheral, bilateral, posterior/basal predominant ground-glass opacities with fuzzy margins,
+/// COVID-19: 4-9 peripheral, bilateral, posterior/basal predominant ground-glass opacities with fuzzy margins,
 /// some with a consolidated core. Other pneumonia: one lobar/segmental consolidation (0..+50 HU) in one lung,
 /// bounded by the major fissure (air bronchograms come from the airway tree drawn over it).
 /// </summary>
@@ -29,7 +29,8 @@ internal sealed class ChestLesions
         switch (finding)
         {
             case ChestCtFinding.Covid19:
-                var count = random.Next(3, 8);
+                // Moderate disease: multifocal GGOs involving several lobes of both lungs.
+                var count = random.Next(4, 10);
                 for (var i = 0; i < count; i++)
                 {
                     var right = i % 2 == 0;
@@ -37,7 +38,7 @@ internal sealed class ChestLesions
                     {
                         lesions._blobs.Add(new Blob(
                             blobCentre,
-                            new P3(random.Uniform(13, 26), random.Uniform(13, 26), random.Uniform(12, 28)),
+                            new P3(random.Uniform(16, 34), random.Uniform(16, 34), random.Uniform(15, 35)),
                             random.Uniform(-620, -380),
                             random.Chance(0.35) ? random.Uniform(-60, 20) : null));
                     }
