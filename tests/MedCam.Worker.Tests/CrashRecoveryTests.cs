@@ -53,10 +53,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             var send = Send(port, study.Files);
             var delay = random.Next(0, 3000);
             await Task.Delay(delay);
+            var phases = await PhasesAsync(healthPort);
             serve.KillHard();
             await serve.DisposeAsync();
             var (code, _) = await send;
-            output.WriteLine($"trial {trial}: killed after {delay} ms; storescu exit {code}");
+            output.WriteLine($"trial {trial}: killed after {delay} ms with studies {phases}; storescu exit {code}");
             if (code != 0)
             {
                 // The sender saw a failure: like a modality, it sends the study again later.
@@ -100,7 +101,26 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.Equal(trials * (Slices + 1), destination.ReceivedUids().Count);
         var metrics = await http.GetStringAsync("metrics");
         Assert.Contains("medcam_worker_instances_received_total", metrics, StringComparison.Ordinal);
+        // docker stop: SIGTERM ends the worker cleanly.
+        Assert.Equal(0, await final.TerminateAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("DICOM SCP stopped", log.ToString(), StringComparison.Ordinal);
         ServeEndToEndTests.AssertNoPhi(log.ToString());
+    }
+
+    /// <summary>Which states the ledger's studies were in just before the kill (from /health), e.g. "received=1 running=1".</summary>
+    private static async Task<string> PhasesAsync(int healthPort)
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
+            var health = await http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{healthPort}/health");
+            var busy = health.GetProperty("studies").EnumerateObject().Where(p => p.Value.GetInt32() > 0 && p.Name != "done").Select(p => $"{p.Name}={p.Value}");
+            return string.Join(' ', busy) is { Length: > 0 } text ? text : "(none in flight)";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return "(health not up yet)";
+        }
     }
 
     private static Task<(int ExitCode, string Output)> Send(int port, IEnumerable<string> files) =>

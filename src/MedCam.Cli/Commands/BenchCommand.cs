@@ -24,5 +24,6 @@ internal static class BenchCommand
         yield return BenchRuntimeCommand.Create();
         yield return BenchCamCommand.Create();
         yield return BenchReceiveCommand.Create();
+        yield return BenchWorkerCommand.Create();
     }
 }
