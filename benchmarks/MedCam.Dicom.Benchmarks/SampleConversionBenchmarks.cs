@@ -4,6 +4,7 @@ namespace MedCam.Dicom.Benchmarks;
 
 /// <summary>One 512x512 signed 12-bit CT frame to float HU: MedCam's vectorised path against a plain scalar loop.</summary>
 [MemoryDiagnoser]
+[InProcess] // the generated out-of-process project would inherit the repo's warnings-as-errors build settings
 public class SampleConversionBenchmarks
 {
     private readonly float[] _destination = new float[512 * 512];
