@@ -14,5 +14,6 @@ function OnStableStudy(studyId, tags, metadata)
     end
   end
   print('Routing stable study ' .. studyId .. ' to MedCam')
-  SendToModality(studyId, 'medcam')
+  -- SendToModality() takes instances; the REST call sends the whole study as one job.
+  RestApiPost('/modalities/medcam/store', DumpJson({ Resources = { studyId }, Synchronous = false }, true))
 end

@@ -28,7 +28,8 @@ public sealed class OrthancRoutingTests
             orthancStudy = await orthanc.UploadAsync(file);
         }
 
-        using (var route = await orthanc.Http.PostAsJsonAsync($"modalities/medcam/store", new { Resources = new[] { orthancStudy }, Synchronous = true }))
+        using var body = new StringContent($$"""{"Resources": ["{{orthancStudy}}"], "Synchronous": true}""");
+        using (var route = await orthanc.Http.PostAsync("modalities/medcam/store", body))
         {
             Assert.True(route.IsSuccessStatusCode, await route.Content.ReadAsStringAsync());
         }
@@ -56,7 +57,16 @@ public sealed class OrthancRoutingTests
             orthancStudy = await orthanc.UploadAsync(file);
         }
 
-        var record = await worker.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Done, TimeSpan.FromSeconds(120));
+        StudyRecord record;
+        try
+        {
+            record = await worker.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Done, TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + "\nOrthanc:\n" + orthanc.Output, ex);
+        }
+
         await AssertResultsInStudyAsync(orthanc, orthancStudy!);
         // The results made the study unstable and stable again; the rule saw MedCam's instances and did not route it back.
         await Task.Delay(TimeSpan.FromSeconds(4));
