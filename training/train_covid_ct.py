@@ -114,6 +114,10 @@ def main():
             # Left-right flips keep every class (COVID-19 is bilateral, lobar pneumonia either side).
             flip = torch.rand(len(idx), generator=generator) < 0.5
             xb = torch.where(flip.view(-1, 1, 1, 1, 1), xb.flip(-1), xb)
+            # Small random translations (the phantoms' anatomy varies little in position: do not let the model
+            # memorise where things are) and noise.
+            shifts = torch.randint(-3, 4, (3,), generator=generator).tolist()
+            xb = torch.roll(xb, shifts=(shifts[0] // 2, shifts[1], shifts[2]), dims=(2, 3, 4))
             xb = xb + 0.02 * torch.randn(xb.shape, generator=generator)
             loss = F.cross_entropy(model(xb), y_train[idx])
             optimiser.zero_grad()
