@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return ExplainCommand.Create();
         yield return EvaluateCommand.Create();
         yield return ServeCommand.Create();
+        yield return RenderCommand.Create();
     }
 }
