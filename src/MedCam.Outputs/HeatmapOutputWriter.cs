@@ -19,6 +19,8 @@ public sealed record HeatmapOutputRequest
     public DerivedObjectOptions Dicom { get; init; } = DerivedObjectOptions.Default;
 
     public FhirReportOptions Fhir { get; init; } = new();
+
+    public ParametricMapEncoding ParametricMapEncoding { get; init; } = ParametricMapEncoding.Float32;
 }
 
 /// <summary>What was written; also saved as summary.json (no patient name, ID or birth date in it).</summary>
@@ -110,7 +112,7 @@ public static class HeatmapOutputWriter
 
         if (formats.HasFlag(OutputFormat.ParametricMap))
         {
-            dicom.Add(Timed("pmap", () => ParametricMapWriter.Write(source, cam, explanation, Path.Combine(outputDirectory, "pmap.dcm"), request.Dicom)));
+            dicom.Add(Timed("pmap", () => ParametricMapWriter.Write(source, cam, explanation, Path.Combine(outputDirectory, "pmap.dcm"), request.Dicom, request.ParametricMapEncoding)));
         }
 
         files.AddRange(dicom.Select(d => d.Path));

