@@ -3,6 +3,7 @@ using MedCam.Explain;
 using MedCam.Explain.Methods;
 using MedCam.Explain.Runs;
 using MedCam.Imaging.NumPy;
+using MedCam.Pipeline;
 using MedCam.Torch;
 
 namespace MedCam.Cli.Commands;
@@ -15,8 +16,10 @@ internal static class ExplainCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model package folder (model.pt + model.json) or a TorchScript model.pt.", Required = true };
-        var input = new Option<string>("--input") { Description = "Input .npy, N×C×spatial (e.g. 1×1×64×128×128).", Required = true };
+        var model = new Option<string>("--model") { Description = "Model package folder (model.pt + model.json) or a TorchScript model.pt (default for DICOM input: chosen from sample-data/models by the card's modality)." };
+        var input = new Option<string>("--input") { Description = "Input .npy, N×C×spatial (e.g. 1×1×64×128×128)." };
+        var study = new Argument<string[]>("input") { Description = "Study folder, DICOM file(s), or an .npy array.", Arity = ArgumentArity.ZeroOrMore };
+        var task = new Option<string>("--task") { Description = "covid-ct, lung-us or bladder-histo (default: from the modality / SOP class)." };
         var method = new Option<string>("--method") { Description = $"CAM method or 'all': {string.Join(", ", CamMethods.Names)}.", DefaultValueFactory = _ => "gradcam" };
         var target = new Option<int?>("--target") { Description = "Target class index for every sample (default: the predicted class)." };
         var layer = new Option<string[]>("--layer") { Description = "Target layer(s); several are fused (default: the card's, else the model's last).", AllowMultipleArgumentsPerToken = true };
@@ -25,16 +28,28 @@ internal static class ExplainCommand
         var output = new Option<string>("--out") { Description = "Output folder for cam.npy and summary.json.", Required = true };
 
         var command = new Command("explain", "Explain a classifier's decision with class activation maps (writes cam.npy on the input grid and summary.json).");
-        foreach (var option in new Option[] { model, input, method, target, layer, filter, device, output })
+        command.Arguments.Add(study);
+        foreach (var option in new Option[] { model, input, task, method, target, layer, filter, device, output })
         {
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
+            var paths = parse.GetValue(study) ?? [];
+            if (parse.GetValue(input) is null && !(paths.Length == 1 && paths[0].EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
+            {
+                return await RunStudyAsync(paths, parse.GetValue(task), parse.GetValue(model), parse.GetValue(method)!, parse.GetValue(device)!, parse.GetValue(output)!, ct).ConfigureAwait(false);
+            }
+
             try
             {
-                var inputPath = parse.GetValue(input)!;
+                var inputPath = parse.GetValue(input) ?? paths[0];
+                if (parse.GetValue(model) is null)
+                {
+                    throw new ArgumentException("--model is required for an .npy input.");
+                }
+
                 var methodText = parse.GetValue(method)!;
                 var request = new ExplainRequest
                 {
@@ -59,6 +74,42 @@ internal static class ExplainCommand
             }
         });
         return command;
+    }
+
+    /// <summary>A DICOM study through MedCam.Pipeline: progress lines, then the human summary; clear errors, exit 2.</summary>
+    private static async Task<int> RunStudyAsync(string[] paths, string? task, string? model, string methods, string device, string output, CancellationToken ct)
+    {
+        if (paths.Length == 0)
+        {
+            Console.Error.WriteLine("medcam explain: give a study folder, DICOM file(s) or an .npy (or --input x.npy).");
+            return 2;
+        }
+
+        try
+        {
+            var options = new PipelineOptions
+            {
+                OutputDirectory = output,
+                Task = task,
+                Model = model,
+                Methods = methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Device = device,
+            };
+            var result = await StudyPipeline.RunAsync(new StudyInput(paths), options, new SynchronousProgress(p => Console.WriteLine(p.ToString())), ct).ConfigureAwait(false);
+            Console.WriteLine();
+            Console.WriteLine(PipelineReport.HumanSummary(result));
+            return 0;
+        }
+        catch (Exception error) when (error is PipelineException or ArgumentException or IOException or TorchException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"medcam explain: {error.Message}");
+            return 2;
+        }
+    }
+
+    private sealed class SynchronousProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
+    {
+        public void Report(PipelineProgress value) => report(value);
     }
 
     internal static PostFilterKind ParseFilter(string text) => text.Trim().ToLowerInvariant() switch
