@@ -25,5 +25,6 @@ internal static class BenchCommand
         yield return BenchCamCommand.Create();
         yield return BenchReceiveCommand.Create();
         yield return BenchWorkerCommand.Create();
+        yield return BenchE2eCommand.Create();
     }
 }
