@@ -100,7 +100,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         // Exactly once: per study one SC per slice and one Parametric Map; a resend after a crash reuses the UIDs.
         Assert.Equal(trials * (Slices + 1), destination.ReceivedUids().Count);
         var metrics = await http.GetStringAsync("metrics");
-        Assert.Contains("medcam_worker_instances_received_total", metrics, StringComparison.Ordinal);
+        // The gauge is observed on every scrape (counters appear once this process has counted something).
+        Assert.Contains("medcam_worker_queue_depth 0", metrics, StringComparison.Ordinal);
         // docker stop: SIGTERM ends the worker cleanly.
         Assert.Equal(0, await final.TerminateAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("DICOM SCP stopped", log.ToString(), StringComparison.Ordinal);
