@@ -52,9 +52,12 @@ internal sealed class DicomConnection : IAsyncDisposable
 
     public bool IsClosed => Volatile.Read(ref closed) != 0;
 
-    /// <summary>Largest PDV payload we may put in one P-DATA-TF for this peer (PS3.8 9.3.5: length = 6 + data per PDV).</summary>
+    /// <summary>
+    /// Largest PDV payload we may put in one P-DATA-TF for this peer (PS3.8 9.3.5: length = 6 + data per PDV), rounded
+    /// down to even: message fragments must be even (an odd peer maximum such as 4097 would otherwise give odd ones).
+    /// </summary>
     public int MaxSendFragment(int localCap) =>
-        PeerMaxPduLength == 0 ? localCap : (int)Math.Min(localCap, PeerMaxPduLength - 6);
+        (PeerMaxPduLength == 0 ? localCap : (int)Math.Min(localCap, PeerMaxPduLength - 6)) & ~1;
 
     /// <summary>
     /// Reads the next PDU and applies its event. Returns PDUs the caller must act on; ignored PDUs (AA-6) are skipped.

@@ -158,25 +158,32 @@ internal sealed class DimseChannel
         await SendFragmentsAsync(contextId, isCommand: true, bytes, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends an in-memory dataset.</summary>
+    /// <summary>Sends an in-memory dataset; an odd-length one (a deflated bit stream) with a trailing 00H pad byte (PS3.5 A.5).</summary>
     public ValueTask SendDataSetAsync(byte contextId, ReadOnlyMemory<byte> dataset, CancellationToken cancellationToken) =>
-        SendFragmentsAsync(contextId, isCommand: false, dataset, cancellationToken);
+        SendFragmentsAsync(contextId, isCommand: false, dataset.Length % 2 == 0 ? dataset : (byte[])[.. dataset.Span, 0], cancellationToken);
 
     /// <summary>
     /// Streams a dataset of known <paramref name="length"/> from <paramref name="source"/>, one PDU per fragment,
-    /// each fragment read straight into the PDU buffer behind its 12-byte header.
+    /// each fragment read straight into the PDU buffer behind its 12-byte header. An odd-length dataset (only a
+    /// deflated bit stream can be one) goes with a single trailing 00H pad byte, as PS3.5 A.5 requires: DIMSE
+    /// fragments are even (dcmtk aborts on "Odd Fragment Length"), and dcmtk's own senders pad the same way.
     /// </summary>
     public async ValueTask SendDataSetAsync(byte contextId, Stream source, long length, CancellationToken cancellationToken)
     {
         var fragment = connection.MaxSendFragment(LocalSendCap);
-        var buffer = ArrayPool<byte>.Shared.Rent(12 + (int)Math.Min(fragment, Math.Max(length, 1)));
+        var padded = length + (length & 1);
+        var buffer = ArrayPool<byte>.Shared.Rent(12 + (int)Math.Min(fragment, Math.Max(padded, 1)));
         try
         {
-            var remaining = length;
+            var remaining = padded;
+            var unread = length;
             do
             {
                 var count = (int)Math.Min(fragment, remaining);
-                await source.ReadExactlyAsync(buffer.AsMemory(12, count), cancellationToken).ConfigureAwait(false);
+                var fromSource = (int)Math.Min(count, unread);
+                await source.ReadExactlyAsync(buffer.AsMemory(12, fromSource), cancellationToken).ConfigureAwait(false);
+                buffer.AsSpan(12 + fromSource, count - fromSource).Clear();
+                unread -= fromSource;
                 remaining -= count;
                 DicomConnection.WritePDataHeader(buffer, contextId, isCommand: false, isLast: remaining == 0, count);
                 await connection.SendPDataAsync(buffer.AsMemory(0, 12 + count), cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text;
+using MedCam.Dicom.Network.Files;
 
 namespace MedCam.Dicom.Network.Tests.Infrastructure;
 
@@ -80,6 +81,34 @@ internal static class CtCorpus
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// A deflated copy of an explicit VR LE file whose deflate bit stream has odd length, whatever its UIDs: one
+    /// stored (uncompressed) deflate block (RFC 1951 3.2.4) is 5 bytes plus the even dataset. dcmconv +td only gives
+    /// an odd stream for some instances, so the odd case is made here on purpose.
+    /// </summary>
+    public static string OddLengthDeflated(string explicitLittleEndianFile, string directory)
+    {
+        var meta = DicomBytes.Meta(explicitLittleEndianFile);
+        if (meta.TransferSyntaxUid != DicomNetworkUids.ExplicitVrLittleEndian)
+        {
+            throw new ArgumentException($"{explicitLittleEndianFile} is not explicit VR little endian.", nameof(explicitLittleEndianFile));
+        }
+
+        var dataSet = DicomBytes.DataSet(explicitLittleEndianFile);
+        if (dataSet.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException("One stored deflate block holds at most 65535 bytes.", nameof(explicitLittleEndianFile));
+        }
+
+        var path = Path.Combine(directory, $"odd-deflated-{meta.SopInstanceUid}.dcm");
+        using var file = File.Create(path);
+        file.Write(Part10Header.Build(meta.SopClassUid, meta.SopInstanceUid, DicomNetworkUids.DeflatedExplicitVrLittleEndian, DicomNetworkUids.ImplementationClassUid, null, null));
+        var length = (ushort)dataSet.Length;
+        file.Write([0x01, (byte)length, (byte)(length >> 8), (byte)~length, (byte)(~length >> 8)]); // BFINAL=1, BTYPE=00, LEN, NLEN
+        file.Write(dataSet);
+        return path;
     }
 
     public static string NewUid() => "2.25." + new BigInteger(Guid.NewGuid().ToByteArray(), isUnsigned: true);
