@@ -10,7 +10,6 @@ internal static class CommandCatalog
         yield return VersionCommand.Create();
         yield return BenchCommand.Create();
         yield return DicomCommand.Create();
-        yield return DicomCommand.Create();
         yield return SynthCommand.Create();
         yield return ExplainCommand.Create();
         yield return EvaluateCommand.Create();
