@@ -3,6 +3,7 @@ using MedCam.Dicom;
 using MedCam.Outputs;
 using MedCam.Outputs.Dicom;
 using MedCam.Outputs.Sources;
+using MedCam.Pipeline;
 
 namespace MedCam.Worker.Processing;
 
@@ -15,8 +16,8 @@ namespace MedCam.Worker.Processing;
 /// end to end without a model, and is what the worker's tests run.</item>
 /// <item><c>selftest-abort</c>: aborts the process (as a native crash would), to check that a deployment's worker
 /// survives it and quarantines the study.</item>
-/// <item>the clinical tasks (<c>covid-ct</c>, <c>lung-us</c>, <c>bladder-histo</c>): MedCam.Pipeline's study API
-/// (issue 7) plugs in through <see cref="PipelineTasks"/>.</item>
+/// <item>the clinical tasks (<c>covid-ct</c>, <c>lung-us</c>, <c>bladder-histo</c>): MedCam.Pipeline's
+/// <see cref="StudyPipeline"/> on the routed series, with the rule's model, methods and outputs.</item>
 /// </list>
 /// </summary>
 public static class JobRunner
@@ -24,9 +25,12 @@ public static class JobRunner
     public const string OverlayCheckTask = "overlay-check";
     public const string SelfTestAbortTask = "selftest-abort";
 
-    /// <summary>Clinical task runners registered by the host (the pipeline's study API when it lands).</summary>
+    /// <summary>Extra task runners a host may register besides the pipeline's own tasks (e.g. a site's own model).</summary>
     public static IDictionary<string, Func<StudyJob, string, StudyProcessingResult>> PipelineTasks { get; } =
         new Dictionary<string, Func<StudyJob, string, StudyProcessingResult>>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Outputs written with a fixed creation time so that a rerun of a study writes identical files.</summary>
+    private static readonly DateTimeOffset FixedCreationTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static StudyProcessingResult Run(StudyJob job)
     {
@@ -47,11 +51,17 @@ public static class JobRunner
                 Environment.FailFast("selftest-abort: simulated native crash in a job.");
                 throw new InvalidOperationException("unreachable");
             default:
+                if (StudyPipeline.Tasks.ContainsKey(job.Decision.Task))
+                {
+                    result = RunPipeline(job, series);
+                    break;
+                }
+
                 if (!PipelineTasks.TryGetValue(job.Decision.Task, out var runner))
                 {
                     throw new StudyProcessingException(
                         $"Task '{job.Decision.Task}' (rule '{job.Decision.Rule}') is not available in this build: known tasks are "
-                        + string.Join(", ", new[] { OverlayCheckTask, SelfTestAbortTask }.Concat(PipelineTasks.Keys)) + ".");
+                        + string.Join(", ", new[] { OverlayCheckTask, SelfTestAbortTask }.Concat(StudyPipeline.Tasks.Keys).Concat(PipelineTasks.Keys)) + ".");
                 }
 
                 result = runner(job, series);
@@ -98,6 +108,36 @@ public static class JobRunner
         }
 
         return linked > 0 ? folder : throw new StudyProcessingException($"No instance of the routed series was found in study {job.StudyKey}.");
+    }
+
+    private static StudyProcessingResult RunPipeline(StudyJob job, string seriesFolder)
+    {
+        PipelineResult result;
+        try
+        {
+            result = StudyPipeline.Run(StudyInput.FromPath(seriesFolder), new PipelineOptions
+            {
+                OutputDirectory = Path.Combine(job.OutputFolder, "outputs"),
+                Task = job.Decision.Task,
+                Model = job.Decision.Model,
+                Methods = job.Decision.Methods.Count > 0 ? job.Decision.Methods : ["gradcam"],
+                Formats = job.Decision.Outputs.Count > 0 ? OutputFormats.Parse(job.Decision.Outputs) : null,
+                CreatedAt = FixedCreationTime,
+            });
+        }
+        catch (PipelineException ex)
+        {
+            // The pipeline's reasons name the file and the problem, never patient data: safe for the ledger.
+            throw new StudyProcessingException($"{job.Decision.Task}: {ex.Message}");
+        }
+
+        return new StudyProcessingResult
+        {
+            DicomFiles = result.DicomFiles,
+            FhirBundle = result.FhirBundle,
+            Summary = string.Create(CultureInfo.InvariantCulture,
+                $"{job.Decision.Task}: {result.Prediction.ClassName} (p={result.Prediction.Probability:0.000}), {result.DicomFiles.Count} DICOM objects"),
+        };
     }
 
     private static StudyProcessingResult RunOverlayCheck(StudyJob job, string seriesFolder)
