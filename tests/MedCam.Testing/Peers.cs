@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace MedCam.Worker.Tests.Infrastructure;
+namespace MedCam.Testing;
 
 /// <summary>Finds and runs third-party peers (dcmtk, Orthanc). A missing peer fails the test with a clear message.</summary>
-internal static class Peers
+public static class Peers
 {
     public static string Require(string tool)
     {
@@ -108,7 +108,7 @@ internal static class Peers
     }
 }
 
-internal sealed class PeerProcess : IAsyncDisposable
+public sealed class PeerProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace MedCam.Worker.Tests.Infrastructure;
+namespace MedCam.Testing;
 
 /// <summary>Keeps every formatted log line so tests can check what was (not) logged.</summary>
-internal sealed class CapturingLoggerFactory : ILoggerFactory
+public sealed class CapturingLoggerFactory : ILoggerFactory
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
@@ -33,7 +33,7 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
 }
 
 /// <summary>Feeds a host's logs into a <see cref="CapturingLoggerFactory"/>.</summary>
-internal sealed class CapturingLoggerProvider(CapturingLoggerFactory sink) : ILoggerProvider
+public sealed class CapturingLoggerProvider(CapturingLoggerFactory sink) : ILoggerProvider
 {
     public ILogger CreateLogger(string categoryName) => sink.CreateLogger(categoryName);
 

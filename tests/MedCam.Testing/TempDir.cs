@@ -1,8 +1,8 @@
-namespace MedCam.Dicom.Network.Tests.Infrastructure;
+namespace MedCam.Testing;
 
-internal sealed class TempDir : IDisposable
+public sealed class TempDir : IDisposable
 {
-    public TempDir(string prefix = "medcam-net")
+    public TempDir(string prefix = "medcam-test")
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);
