@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MedCam.Dicom;
 using MedCam.Dicom.Geometry;
+using MedCam.Imaging.NumPy;
 
 namespace MedCam.Cli.Commands;
 
@@ -41,7 +42,7 @@ internal static class DicomVolumeCommand
 
                 if (parse.GetValue(output) is { } npy)
                 {
-                    NpyWriter.WriteFloat32(npy.FullName, volume.Voxels, volume.Shape);
+                    NpyFile.Write(npy.FullName, volume.Voxels, volume.Shape);
                     Console.WriteLine($"wrote {npy.FullName}");
                 }
 
