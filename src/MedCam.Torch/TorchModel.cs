@@ -88,20 +88,9 @@ public sealed class TorchModel : IDisposable
     }
 
     /// <summary>Logits [N, K] of forward(x), without autograd.</summary>
-    public unsafe Tensor Forward(Tensor input)
+    public Tensor Forward(Tensor input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var model = Live();
-        CheckInput(input);
-        var shape = Longs(input.Shape);
-        NativeStatus status;
-        TensorHandle logits;
-        fixed (float* data = input.Data)
-        fixed (long* dims = shape)
-        {
-            status = NativeMethods.ModelForward(model, data, input.Length, dims, input.Rank, out logits);
-        }
-
+        var status = RunForward(input, out var logits);
         return Take(status, logits);
     }
 
@@ -111,18 +100,7 @@ public sealed class TorchModel : IDisposable
     /// </summary>
     public unsafe int[] ForwardInto(Tensor input, Span<float> logits)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var model = Live();
-        CheckInput(input);
-        var shape = Longs(input.Shape);
-        NativeStatus status;
-        TensorHandle result;
-        fixed (float* data = input.Data)
-        fixed (long* dims = shape)
-        {
-            status = NativeMethods.ModelForward(model, data, input.Length, dims, input.Rank, out result);
-        }
-
+        var status = RunForward(input, out var result);
         using (result)
         {
             Check(status, result);
@@ -290,6 +268,20 @@ public sealed class TorchModel : IDisposable
         }
 
         return -1;
+    }
+
+    /// <summary>The one native forward call behind <see cref="Forward"/> and <see cref="ForwardInto"/>.</summary>
+    private unsafe NativeStatus RunForward(Tensor input, out TensorHandle logits)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var model = Live();
+        CheckInput(input);
+        var shape = Longs(input.Shape);
+        fixed (float* data = input.Data)
+        fixed (long* dims = shape)
+        {
+            return NativeMethods.ModelForward(model, data, input.Length, dims, input.Rank, out logits);
+        }
     }
 
     private static long[] Longs(int[] shape) => Array.ConvertAll(shape, static size => (long)size);
