@@ -159,3 +159,30 @@ class Timer:
 def log(*args):
     print(*args, flush=True)
     sys.stdout.flush()
+
+
+def train_classifier(model: nn.Module, x_train: Tensor, y_train: Tensor, *, epochs: int, batch: int, lr: float,
+                     seed: int, augment, class_weights: Tensor | None = None) -> float:
+    """The training loop every reference model uses: AdamW + one-cycle schedule, a seeded shuffle per epoch and the
+    task's own augmentation `augment(xb, generator)` (drawn from the same generator, so a seed fixes the run).
+    Returns the training time in seconds."""
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    steps = epochs * ((len(x_train) + batch - 1) // batch)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps)
+    generator = torch.Generator().manual_seed(seed)
+    started = Timer()
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(len(x_train), generator=generator)
+        total = 0.0
+        for start in range(0, len(order), batch):
+            idx = order[start:start + batch]
+            xb = augment(x_train[idx], generator)
+            loss = F.cross_entropy(model(xb), y_train[idx], weight=class_weights)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += float(loss) * len(idx)
+        log(f"epoch {epoch + 1}/{epochs} loss {total / len(x_train):.4f} ({started.seconds()} s)")
+    return started.seconds()

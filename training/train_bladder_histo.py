@@ -99,31 +99,14 @@ def main():
     model = BladderHisto()
     # Inverse-frequency class weights: most tiles of every slide are non-tumour stroma.
     weights = torch.tensor(counts.sum() / (3.0 * np.maximum(counts, 1)), dtype=torch.float32)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=4e-3, weight_decay=1e-4)
-    batch = 32
-    steps = args.epochs * ((len(x_train) + batch - 1) // batch)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=4e-3, total_steps=steps)
-    generator = torch.Generator().manual_seed(args.seed)
-    train_started = common.Timer()
-    for epoch in range(args.epochs):
-        model.train()
-        order = torch.randperm(len(x_train), generator=generator)
-        total = 0.0
-        for start in range(0, len(order), batch):
-            idx = order[start:start + batch]
-            xb = x_train[idx]
-            flip = torch.rand(len(idx), generator=generator) < 0.5
-            xb = torch.where(flip.view(-1, 1, 1, 1), xb.flip(-1), xb)
-            # Stain intensity jitter.
-            xb = xb * (0.9 + 0.2 * torch.rand(len(idx), 3, 1, 1, generator=generator))
-            loss = F.cross_entropy(model(xb), y_train[idx], weight=weights)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-            total += float(loss) * len(idx)
-        common.log(f"epoch {epoch + 1}/{args.epochs} loss {total / len(x_train):.4f} ({train_started.seconds()} s)")
-    train_seconds = train_started.seconds()
+    def augment(xb, generator):
+        flip = torch.rand(len(xb), generator=generator) < 0.5
+        xb = torch.where(flip.view(-1, 1, 1, 1), xb.flip(-1), xb)
+        # Stain intensity jitter.
+        return xb * (0.9 + 0.2 * torch.rand(len(xb), 3, 1, 1, generator=generator))
+
+    train_seconds = common.train_classifier(model, x_train, y_train, epochs=args.epochs, batch=32, lr=4e-3,
+                                            seed=args.seed, augment=augment, class_weights=weights)
 
     model.eval()
     with torch.no_grad():

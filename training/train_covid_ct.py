@@ -99,34 +99,18 @@ def main():
     common.log(f"data ready in {timer.seconds()} s: train {tuple(x_train.shape)}, test {tuple(x_test.shape)}")
 
     model = CovidCt3d()
-    optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    steps = args.epochs * ((len(x_train) + 7) // 8)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=3e-3, total_steps=steps)
-    generator = torch.Generator().manual_seed(args.seed)
-    train_started = common.Timer()
-    for epoch in range(args.epochs):
-        model.train()
-        order = torch.randperm(len(x_train), generator=generator)
-        total = 0.0
-        for start in range(0, len(order), 8):
-            idx = order[start:start + 8]
-            xb = x_train[idx]
-            # Left-right flips keep every class (COVID-19 is bilateral, lobar pneumonia either side).
-            flip = torch.rand(len(idx), generator=generator) < 0.5
-            xb = torch.where(flip.view(-1, 1, 1, 1, 1), xb.flip(-1), xb)
-            # Small random translations (the phantoms' anatomy varies little in position: do not let the model
-            # memorise where things are) and noise.
-            shifts = torch.randint(-3, 4, (3,), generator=generator).tolist()
-            xb = torch.roll(xb, shifts=(shifts[0] // 2, shifts[1], shifts[2]), dims=(2, 3, 4))
-            xb = xb + 0.02 * torch.randn(xb.shape, generator=generator)
-            loss = F.cross_entropy(model(xb), y_train[idx])
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-            total += float(loss) * len(idx)
-        common.log(f"epoch {epoch + 1}/{args.epochs} loss {total / len(x_train):.4f} ({train_started.seconds()} s)")
-    train_seconds = train_started.seconds()
+    def augment(xb, generator):
+        # Left-right flips keep every class (COVID-19 is bilateral, lobar pneumonia either side).
+        flip = torch.rand(len(xb), generator=generator) < 0.5
+        xb = torch.where(flip.view(-1, 1, 1, 1, 1), xb.flip(-1), xb)
+        # Small random translations (the phantoms' anatomy varies little in position: do not let the model
+        # memorise where things are) and noise.
+        shifts = torch.randint(-3, 4, (3,), generator=generator).tolist()
+        xb = torch.roll(xb, shifts=(shifts[0] // 2, shifts[1], shifts[2]), dims=(2, 3, 4))
+        return xb + 0.02 * torch.randn(xb.shape, generator=generator)
+
+    train_seconds = common.train_classifier(model, x_train, y_train, epochs=args.epochs, batch=8, lr=3e-3,
+                                            seed=args.seed, augment=augment)
 
     model.eval()
     with torch.no_grad():

@@ -85,31 +85,14 @@ def main():
     common.log(f"data ready in {timer.seconds()} s: train {tuple(x_train.shape)}, test {tuple(x_test.shape)}")
 
     model = LungUsFrames()
-    optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    batch = 32
-    steps = args.epochs * ((len(x_train) + batch - 1) // batch)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=3e-3, total_steps=steps)
-    generator = torch.Generator().manual_seed(args.seed)
-    train_started = common.Timer()
-    for epoch in range(args.epochs):
-        model.train()
-        order = torch.randperm(len(x_train), generator=generator)
-        total = 0.0
-        for start in range(0, len(order), batch):
-            idx = order[start:start + batch]
-            xb = x_train[idx]
-            flip = torch.rand(len(idx), generator=generator) < 0.5
-            xb = torch.where(flip.view(-1, 1, 1, 1), xb.flip(-1), xb)
-            gain = 0.8 + 0.4 * torch.rand(len(idx), 1, 1, 1, generator=generator)
-            xb = (xb * gain).clamp(0, 1)
-            loss = F.cross_entropy(model(xb), y_train[idx])
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-            total += float(loss) * len(idx)
-        common.log(f"epoch {epoch + 1}/{args.epochs} loss {total / len(x_train):.4f} ({train_started.seconds()} s)")
-    train_seconds = train_started.seconds()
+    def augment(xb, generator):
+        flip = torch.rand(len(xb), generator=generator) < 0.5
+        xb = torch.where(flip.view(-1, 1, 1, 1), xb.flip(-1), xb)
+        gain = 0.8 + 0.4 * torch.rand(len(xb), 1, 1, 1, generator=generator)
+        return (xb * gain).clamp(0, 1)
+
+    train_seconds = common.train_classifier(model, x_train, y_train, epochs=args.epochs, batch=32, lr=3e-3,
+                                            seed=args.seed, augment=augment)
 
     model.eval()
     with torch.no_grad():
