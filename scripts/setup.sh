@@ -15,6 +15,7 @@ APT_PACKAGES=(
   tesseract-ocr                                    # checks that burned-in text is legible (OCR)
   dcmtk dicom3tools libgdcm-cil                    # DICOM peers and the GDCM codec backend
   orthanc orthanc-webviewer orthanc-dicomweb       # mini-PACS used by tests and the demo
+  postgresql                                       # optional shared job ledger for the worker (tests run their own cluster)
 )
 APT_NO_RECOMMENDS=(chromium)
 
