@@ -63,10 +63,8 @@ public static class ExplanationBundleBuilder
         var created = FhirDateTime.FromDateTimeOffset(result.CompletedAt);
         var mediaReferences = new List<ResourceReference>();
         var reportMedia = new List<DiagnosticReportMedia>();
-        foreach (var heatmap in result.Heatmaps)
+        void AddMedia(FhirUri url, Identifier identifier, uint? height, uint? width, uint? frames, Attachment content, string comment)
         {
-            var identifier = Identifier.Of(new FhirUri(FhirSystems.DicomUid), FhirUri.FromDicomUid(heatmap.SopInstanceUid).Value);
-            var url = FhirUri.FromUuid(DeterministicUuid.Create("media|" + heatmap.SopInstanceUid));
             entries.Add(Create(url, identifier, new Media
             {
                 Meta = aiMeta,
@@ -77,51 +75,38 @@ public static class ExplanationBundleBuilder
                 CreatedDateTime = created,
                 BodySite = bodySite,
                 Device = deviceReference,
-                Height = heatmap.Rows,
-                Width = heatmap.Columns,
-                Frames = heatmap.Frames,
-                Content = new Attachment
-                {
-                    ContentType = new FhirCode("application/dicom"),
-                    Url = WadoRsUrl(result.DicomWebBaseUrl, heatmap),
-                    Title = $"{result.Method} heatmap for {result.TargetClass} (DICOM SOP Instance {heatmap.SopInstanceUid})",
-                },
+                Height = height,
+                Width = width,
+                Frames = frames,
+                Content = content,
             }));
             mediaReferences.Add(ResourceReference.To(url));
-            reportMedia.Add(new DiagnosticReportMedia
+            reportMedia.Add(new DiagnosticReportMedia { Comment = comment, Link = ResourceReference.To(url) });
+        }
+
+        foreach (var heatmap in result.Heatmaps)
+        {
+            var identifier = Identifier.Of(new FhirUri(FhirSystems.DicomUid), FhirUri.FromDicomUid(heatmap.SopInstanceUid).Value);
+            var url = FhirUri.FromUuid(DeterministicUuid.Create("media|" + heatmap.SopInstanceUid));
+            AddMedia(url, identifier, heatmap.Rows, heatmap.Columns, heatmap.Frames, new Attachment
             {
-                Comment = $"{result.Method} heatmap for target class {result.TargetClass}",
-                Link = ResourceReference.To(url),
-            });
+                ContentType = new FhirCode("application/dicom"),
+                Url = WadoRsUrl(result.DicomWebBaseUrl, heatmap),
+                Title = $"{result.Method} heatmap for {result.TargetClass} (DICOM SOP Instance {heatmap.SopInstanceUid})",
+            }, $"{result.Method} heatmap for target class {result.TargetClass}");
         }
 
         if (result.RenderedPng is { } png)
         {
             var pngId = DeterministicUuid.Create("rendered-png|" + key);
             var identifier = Identifier.Of(new FhirUri(FhirSystems.Rfc3986), FhirUri.FromUuid(pngId).Value);
-            var url = FhirUri.FromUuid(pngId);
-            entries.Add(Create(url, identifier, new Media
+            AddMedia(FhirUri.FromUuid(pngId), identifier, png.Height, png.Width, null, new Attachment
             {
-                Meta = aiMeta,
-                Identifier = [identifier],
-                Status = MediaStatus.Completed,
-                Type = imageType,
-                Subject = subject,
-                CreatedDateTime = created,
-                BodySite = bodySite,
-                Device = deviceReference,
-                Height = png.Height,
-                Width = png.Width,
-                Content = new Attachment
-                {
-                    ContentType = new FhirCode("image/png"),
-                    Data = png.Data,
-                    Url = png.Url is null ? null : new FhirUri(png.Url.AbsoluteUri),
-                    Title = png.Title ?? $"{result.Method} heatmap for {result.TargetClass} (rendered preview)",
-                },
-            }));
-            mediaReferences.Add(ResourceReference.To(url));
-            reportMedia.Add(new DiagnosticReportMedia { Comment = "Rendered preview", Link = ResourceReference.To(url) });
+                ContentType = new FhirCode("image/png"),
+                Data = png.Data,
+                Url = png.Url is null ? null : new FhirUri(png.Url.AbsoluteUri),
+                Title = png.Title ?? $"{result.Method} heatmap for {result.TargetClass} (rendered preview)",
+            }, "Rendered preview");
         }
 
         var observationId = DeterministicUuid.Create("observation|" + key);
