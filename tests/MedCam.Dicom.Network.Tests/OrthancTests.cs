@@ -49,7 +49,7 @@ public sealed class OrthancTests
         var ids = new List<string>();
         foreach (var file in files)
         {
-            ids.Add(await orthanc.UploadAsync(file));
+            ids.Add((await orthanc.UploadAsync(file)).Id);
         }
 
         var body = new JsonObject { ["Resources"] = new JsonArray([.. ids.Select(id => JsonValue.Create(id))]), ["Synchronous"] = true };

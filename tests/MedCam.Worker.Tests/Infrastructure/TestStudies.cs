@@ -13,7 +13,11 @@ internal static class TestStudies
     public const string PatientId = "PIDZX77Q31";
     public const string BirthDate = "19430817";
 
-    public static readonly string[] Phi = [PatientName, "QUIXBY", "ZELDORA", PatientId, BirthDate];
+    /// <summary>
+    /// Patient values no log line may contain: the generated studies' name, ID and birth date, and those of the sample
+    /// CT study (sample-data/covid-ct/covid-ct-s2026-0000; its birth date is empty).
+    /// </summary>
+    public static readonly string[] Phi = [PatientName, "QUIXBY", "ZELDORA", PatientId, BirthDate, "SYNTHETIC^PHANTOM", "covid-ct-s2026-0000"];
 
     public sealed record Study(string StudyInstanceUid, string SeriesInstanceUid, IReadOnlyList<string> Files);
 
