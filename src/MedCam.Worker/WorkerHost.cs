@@ -61,9 +61,9 @@ public static class WorkerHost
         var services = builder.Services;
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IJobLedger>(_ =>
+        services.AddSingleton(_ =>
         {
-            var ledger = new SqliteJobLedger(Path.Combine(Path.GetFullPath(options.DataFolder), "ledger.db"));
+            var ledger = CreateLedger(options);
             ledger.Open(DateTimeOffset.UtcNow);
             return ledger;
         });
@@ -111,6 +111,22 @@ public static class WorkerHost
         services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(15));
         configureServices?.Invoke(services);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The ledger the options select: PostgreSQL when <see cref="WorkerOptions.LedgerConnectionString"/> is set (claims
+    /// leased for <see cref="WorkerOptions.JobTimeout"/> plus a margin), else SQLite in the data folder.
+    /// </summary>
+    public static IJobLedger CreateLedger(WorkerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.LedgerConnectionString))
+        {
+            return new SqliteJobLedger(Path.Combine(Path.GetFullPath(options.DataFolder), "ledger.db"));
+        }
+
+        var workerId = string.IsNullOrWhiteSpace(options.WorkerId) ? $"{Environment.MachineName}:{Path.GetFullPath(options.DataFolder)}" : options.WorkerId;
+        return new PostgresJobLedger(options.LedgerConnectionString, workerId, options.JobTimeout + TimeSpan.FromMinutes(5));
     }
 
     /// <summary>The configured rules file, else pipelines/routing.yaml next to the program or in the working folder.</summary>

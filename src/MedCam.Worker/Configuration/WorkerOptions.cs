@@ -37,6 +37,18 @@ public sealed class WorkerOptions
     /// <summary>Routing rules file (YAML); the packaged pipelines/routing.yaml when empty.</summary>
     public string? RoutingFile { get; set; }
 
+    /// <summary>
+    /// PostgreSQL connection string (Npgsql syntax) of a ledger shared by several workers; empty for the embedded
+    /// SQLite ledger (ledger.db in <see cref="DataFolder"/>). Prefer the MEDCAM__LEDGERCONNECTIONSTRING variable.
+    /// </summary>
+    public string? LedgerConnectionString { get; set; }
+
+    /// <summary>
+    /// This worker's identity in a shared ledger (it owns the studies it claims); the same after a restart. Default:
+    /// host name and full data folder.
+    /// </summary>
+    public string? WorkerId { get; set; }
+
     /// <summary>Folder for received instances, outputs and the ledger.</summary>
     public string DataFolder { get; set; } = "medcam-data";
 

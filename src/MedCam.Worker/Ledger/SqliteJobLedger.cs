@@ -264,24 +264,7 @@ public sealed class SqliteJobLedger : IJobLedger
         var rows = new List<StudyRecord>();
         while (reader.Read())
         {
-            rows.Add(new StudyRecord
-            {
-                Key = reader.GetString(0),
-                StudyInstanceUid = reader.GetString(1),
-                StudyFolder = reader.GetString(2),
-                CallingAeTitle = reader.GetString(3),
-                State = (StudyState)reader.GetInt32(4),
-                Attempts = reader.GetInt32(5),
-                Sequence = reader.GetInt64(6),
-                ProcessedSequence = reader.GetInt64(7),
-                Run = reader.GetInt32(8),
-                DueAt = new DateTimeOffset(reader.GetInt64(9), TimeSpan.Zero),
-                FirstReceivedAt = new DateTimeOffset(reader.GetInt64(10), TimeSpan.Zero),
-                LastReceivedAt = new DateTimeOffset(reader.GetInt64(11), TimeSpan.Zero),
-                OutputFolder = reader.IsDBNull(12) ? null : reader.GetString(12),
-                Reason = reader.IsDBNull(13) ? null : reader.GetString(13),
-                Instances = reader.GetInt32(14),
-            });
+            rows.Add(StudyRecordReader.Read(reader));
         }
 
         return rows;

@@ -3,16 +3,29 @@ using MedCam.Worker.Tests.Infrastructure;
 
 namespace MedCam.Worker.Tests;
 
-public sealed class SqliteJobLedgerTests
+/// <summary>
+/// The <see cref="IJobLedger"/> contract, run against every implementation (SQLite below, PostgreSQL in
+/// <see cref="PostgresJobLedgerTests"/>): grouping, quiet time, crash recovery, retries and quarantine, reopening.
+/// </summary>
+public abstract class JobLedgerContractTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 8, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(30);
+    protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 8, 0, 0, TimeSpan.Zero);
+    protected static readonly TimeSpan Quiet = TimeSpan.FromSeconds(30);
+
+    /// <summary>Makes empty storage for this test (a file, a database).</summary>
+    protected abstract Task CreateStoreAsync();
+
+    /// <summary>A new ledger object on this test's storage, not yet opened (as a new worker process would make it).</summary>
+    protected abstract IJobLedger Connect(string workerId = "worker-a");
+
+    public Task InitializeAsync() => CreateStoreAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public void RecordInstance_SameStudy_GroupedAndQueuedOnlyAfterQuietTime()
     {
-        using var temp = new TempDir();
-        using var ledger = Open(temp);
+        using var ledger = Open();
         ledger.RecordInstance("1.2.3", "/s", "1.2.3.1", "CT1", T0, Quiet);
         ledger.RecordInstance("1.2.3", "/s", "1.2.3.2", "CT1", T0.AddSeconds(20), Quiet);
 
@@ -25,13 +38,11 @@ public sealed class SqliteJobLedgerTests
     [Fact]
     public void Open_AfterCrashWhileRunning_StudyQueuedAgainAndExportResumes()
     {
-        using var temp = new TempDir();
-        var path = Path.Combine(temp.Path, "ledger.db");
-        using (var ledger = new SqliteJobLedger(path))
+        using (var ledger = Connect())
         {
             ledger.Open(T0);
             ledger.RecordInstance("1.2.3", "/a", "1.2.3.1", "CT1", T0, Quiet);
-            ledger.RecordInstance("1.2.4", "/b", "1.2.4.1", "CT1", T0, Quiet);
+            ledger.RecordInstance("1.2.4", "/b", "1.2.4.1", "CT1", T0.AddSeconds(1), Quiet);
             ledger.QueueQuietStudies(T0.AddMinutes(1));
             var a = ledger.ClaimNext(T0.AddMinutes(1), new HashSet<string>())!;
             var b = ledger.ClaimNext(T0.AddMinutes(1), new HashSet<string>())!;
@@ -41,7 +52,7 @@ public sealed class SqliteJobLedgerTests
         }
 
         // No Dispose-time cleanup matters: a new process opens the same file.
-        using var reopened = new SqliteJobLedger(path);
+        using var reopened = Connect();
         reopened.Open(T0.AddMinutes(2));
         var states = reopened.List().ToDictionary(s => s.StudyInstanceUid, s => s.State);
         Assert.Equal(StudyState.Queued, states["1.2.3"]);
@@ -54,8 +65,7 @@ public sealed class SqliteJobLedgerTests
     [Fact]
     public void Fail_UntilMaxAttempts_RetriedThenQuarantinedWithReason()
     {
-        using var temp = new TempDir();
-        using var ledger = Open(temp);
+        using var ledger = Open();
         ledger.RecordInstance("1.2.3", "/s", "1.2.3.1", "CT1", T0, Quiet);
         ledger.QueueQuietStudies(T0.AddMinutes(1));
         var now = T0.AddMinutes(1);
@@ -79,8 +89,7 @@ public sealed class SqliteJobLedgerTests
     [Fact]
     public void RecordInstance_DuringRunAndAfterDone_StudyProcessedAgainAfterNewQuietTime()
     {
-        using var temp = new TempDir();
-        using var ledger = Open(temp);
+        using var ledger = Open();
         ledger.RecordInstance("1.2.3", "/s", "1.2.3.1", "CT1", T0, Quiet);
         ledger.QueueQuietStudies(T0.AddMinutes(1));
         var run1 = ledger.ClaimNext(T0.AddMinutes(1), new HashSet<string>())!;
@@ -105,8 +114,7 @@ public sealed class SqliteJobLedgerTests
     [Fact]
     public void ClaimNext_StudyInFlight_Skipped()
     {
-        using var temp = new TempDir();
-        using var ledger = Open(temp);
+        using var ledger = Open();
         ledger.RecordInstance("1.2.3", "/s", "1.2.3.1", "CT1", T0, Quiet);
         ledger.QueueQuietStudies(T0.AddMinutes(1));
         var key = SqliteJobLedger.KeyOf("1.2.3");
@@ -115,10 +123,21 @@ public sealed class SqliteJobLedgerTests
         Assert.Equal(1, ledger.Counts().QueueDepth);
     }
 
-    private static SqliteJobLedger Open(TempDir temp)
+    protected IJobLedger Open(string workerId = "worker-a")
     {
-        var ledger = new SqliteJobLedger(Path.Combine(temp.Path, "ledger.db"));
+        var ledger = Connect(workerId);
         ledger.Open(T0);
         return ledger;
     }
+}
+
+public sealed class SqliteJobLedgerTests : JobLedgerContractTests, IDisposable
+{
+    private readonly TempDir temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    protected override Task CreateStoreAsync() => Task.CompletedTask;
+
+    protected override IJobLedger Connect(string workerId = "worker-a") => new SqliteJobLedger(Path.Combine(temp.Path, "ledger.db"));
 }
