@@ -24,6 +24,50 @@ public class CfCamTests
         {
             Assert.True(Math.Abs(want[i] - got[i]) < 1e-6, $"{i}: torch {want[i]} vs {got[i]}");
         }
+
+        // The weight CF-CAM uses is the filtered gradient's mean, computed without the full correlation.
+        Assert.Equal(want.Average(), CfCam.EdgePreservingFilterMean(g, shape), 9);
+    }
+
+    [Theory]
+    [InlineData(new[] { 13 })]
+    [InlineData(new[] { 1, 1 })]
+    [InlineData(new[] { 16, 12 })]
+    [InlineData(new[] { 5, 8, 11 })]
+    [InlineData(new[] { 6, 6, 4 })]
+    [InlineData(new[] { 2, 3, 4, 5 })]
+    public void EdgePreservingFilterMean_AnyRank_EqualsMeanOfFullFilter(int[] shape)
+    {
+        var rng = new Random(shape.Sum());
+        var n = shape.Aggregate(1, (a, b) => a * b);
+        var g = Enumerable.Range(0, n).Select(_ => (rng.NextDouble() - 0.3) * 0.4).ToArray();
+        var full = CfCam.EdgePreservingFilter(g, shape).Average();
+        var mean = CfCam.EdgePreservingFilterMean(g, shape);
+        Assert.True(Math.Abs(full - mean) <= 1e-6 * Math.Max(1e-3, Math.Abs(full)), $"full filter mean {full} vs box-sum mean {mean}");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(33)]
+    [InlineData(1000)]
+    public void ChannelDistance_AnyLength_EqualsScalarDoubleLoop(int length)
+    {
+        var rng = new Random(length);
+        var x = Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+        var y = Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 10)).ToArray();
+        double squared = 0;
+        double norm = 0;
+        for (var i = 0; i < length; i++)
+        {
+            var d = (double)x[i] - y[i];
+            squared += d * d;
+            norm += (double)x[i] * x[i];
+        }
+
+        Assert.Equal(squared, ChannelDistance.SquaredEuclidean(x, y), 1e-9 * Math.Max(1, squared));
+        Assert.Equal(norm, ChannelDistance.SumOfSquares(x), 1e-9 * Math.Max(1, norm));
     }
 
     [Fact]

@@ -38,13 +38,7 @@ public sealed class CfCam : CamMethod
         var norms = new double[c];
         for (var k = 0; k < c; k++)
         {
-            double ss = 0;
-            for (var i = k * z; i < (k + 1) * z; i++)
-            {
-                ss += (double)a[i] * a[i];
-            }
-
-            norms[k] = Math.Sqrt(ss);
+            norms[k] = Math.Sqrt(ChannelDistance.SumOfSquares(a.Slice(k * z, z)));
         }
 
         var threshold = Percentile(norms, 75);
@@ -69,9 +63,10 @@ public sealed class CfCam : CamMethod
                 var meanGradient = new double[z];
                 foreach (var k in members)
                 {
+                    var gk = g.Slice(k * z, z);
                     for (var i = 0; i < z; i++)
                     {
-                        meanGradient[i] += g[(k * z) + i];
+                        meanGradient[i] += gk[i];
                     }
                 }
 
@@ -80,8 +75,9 @@ public sealed class CfCam : CamMethod
                     meanGradient[i] /= members.Length;
                 }
 
-                var filtered = EdgePreservingFilter(meanGradient, context.LayerShape);
-                var w = filtered.Average();
+                // Only the spatial mean of the filtered gradient is used (it is the weight): computed from box sums
+                // in O(Z) instead of the O(Z²) full-grid correlation.
+                var w = EdgePreservingFilterMean(meanGradient, context.LayerShape);
                 foreach (var k in members)
                 {
                     kept.Add(k);
@@ -123,18 +119,10 @@ public sealed class CfCam : CamMethod
         var all = new List<double>(n * n);
         for (var i = 0; i < n; i++)
         {
+            var ai = a.Slice(channels[i] * z, z);
             for (var j = i + 1; j < n; j++)
             {
-                double ss = 0;
-                var oi = channels[i] * z;
-                var oj = channels[j] * z;
-                for (var p = 0; p < z; p++)
-                {
-                    var d = (double)a[oi + p] - a[oj + p];
-                    ss += d * d;
-                }
-
-                distance[i, j] = distance[j, i] = Math.Sqrt(ss);
+                distance[i, j] = distance[j, i] = Math.Sqrt(ChannelDistance.SquaredEuclidean(ai, a.Slice(channels[j] * z, z)));
                 all.Add(distance[i, j]);
                 all.Add(distance[i, j]);
             }
@@ -145,7 +133,8 @@ public sealed class CfCam : CamMethod
         return Dbscan.Run(distance, eps, minSamples);
     }
 
-    internal static double[] EdgePreservingFilter(double[] gradient, int[] shape)
+    /// <summary>The authors' cluster kernel (grid-sized, normalised by its sum + 1e-6) for the mean gradient G.</summary>
+    private static double[] EdgePreservingKernel(double[] gradient, int[] shape)
     {
         var z = gradient.Length;
         var rank = shape.Length;
@@ -172,6 +161,126 @@ public sealed class CfCam : CamMethod
         {
             kernel[p] /= sum + 1e-6;
         }
+
+        return kernel;
+    }
+
+    /// <summary>
+    /// The spatial mean of <see cref="EdgePreservingFilter"/>'s output without computing it. Summing the zero-padded
+    /// "same" correlation over every output position gives Σ_j K[j] · (sum of G over the box that tap j reaches),
+    /// the box being [max(0, d), min(n, n + d)) per axis with d = j − ⌊(n − 1)/2⌋; each box sum comes from a summed-area
+    /// table by inclusion–exclusion (2^rank corners). Exact up to rounding (double throughout), O(Z · 2^rank) instead of
+    /// O(Z²): 16×32×32 layers go from ~2.7·10⁸ multiply-adds to ~1.3·10⁵ table reads.
+    /// </summary>
+    internal static double EdgePreservingFilterMean(double[] gradient, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(gradient);
+        ArgumentNullException.ThrowIfNull(shape);
+        var z = gradient.Length;
+        if (z == 0)
+        {
+            return 0;
+        }
+
+        var kernel = EdgePreservingKernel(gradient, shape);
+        var table = SummedAreaTable(gradient, shape, out var tableStrides);
+        var rank = shape.Length;
+        var corners = 1 << rank;
+        var tap = new int[rank];
+        var lo = new int[rank];
+        var hi = new int[rank];
+        double total = 0;
+        for (var q = 0; q < z; q++, Increment(tap, shape))
+        {
+            var empty = false;
+            for (var ax = 0; ax < rank; ax++)
+            {
+                var d = tap[ax] - ((shape[ax] - 1) / 2);
+                lo[ax] = Math.Max(0, d);
+                hi[ax] = Math.Min(shape[ax], shape[ax] + d);
+                empty |= lo[ax] >= hi[ax];
+            }
+
+            if (empty)
+            {
+                continue;
+            }
+
+            double box = 0;
+            for (var corner = 0; corner < corners; corner++)
+            {
+                var offset = 0;
+                var lowCorners = 0;
+                for (var ax = 0; ax < rank; ax++)
+                {
+                    if ((corner & (1 << ax)) != 0)
+                    {
+                        offset += hi[ax] * tableStrides[ax];
+                    }
+                    else
+                    {
+                        offset += lo[ax] * tableStrides[ax];
+                        lowCorners++;
+                    }
+                }
+
+                box += (lowCorners & 1) == 0 ? table[offset] : -table[offset];
+            }
+
+            total += kernel[q] * box;
+        }
+
+        return total / z;
+    }
+
+    /// <summary>S[i] = Σ_{m &lt; i} G[m] per axis (inclusive prefix sums on a grid one larger per axis, zero first row).</summary>
+    private static double[] SummedAreaTable(double[] gradient, int[] shape, out int[] strides)
+    {
+        var rank = shape.Length;
+        var extended = shape.Select(n => n + 1).ToArray();
+        strides = new int[rank];
+        var size = 1;
+        for (var ax = rank - 1; ax >= 0; ax--)
+        {
+            strides[ax] = size;
+            size *= extended[ax];
+        }
+
+        var table = new double[size];
+        var index = new int[rank];
+        for (var p = 0; p < gradient.Length; p++, Increment(index, shape))
+        {
+            var offset = 0;
+            for (var ax = 0; ax < rank; ax++)
+            {
+                offset += (index[ax] + 1) * strides[ax];
+            }
+
+            table[offset] = gradient[p];
+        }
+
+        // Cumulative sum along each axis in turn.
+        for (var ax = 0; ax < rank; ax++)
+        {
+            var stride = strides[ax];
+            for (var offset = 0; offset < size; offset++)
+            {
+                var position = offset / stride % extended[ax];
+                if (position > 0)
+                {
+                    table[offset] += table[offset - stride];
+                }
+            }
+        }
+
+        return table;
+    }
+
+    internal static double[] EdgePreservingFilter(double[] gradient, int[] shape)
+    {
+        var z = gradient.Length;
+        var rank = shape.Length;
+        var kernel = EdgePreservingKernel(gradient, shape);
 
         // "same" correlation with zero padding: out[i] = Σ_j K[j] · G[i + j − left], left = (n − 1) / 2 per axis.
         // For each kernel tap j, the valid output box gets K[j] times the shifted gradient, one contiguous run of
