@@ -3,7 +3,6 @@ using MedCam.Explain.Maps;
 using MedCam.Explain.Models;
 using MedCam.Explain.Targets;
 using MedCam.Imaging.Filters;
-using MedCam.Imaging.Resampling;
 using MedCam.Torch;
 
 namespace MedCam.Explain.Methods;
@@ -60,6 +59,7 @@ public abstract class CamMethod
         var inputPositions = (int)(input.SampleLength / input.Shape[1]);
         var maps = new float[n * inputPositions];
         var layerMap = new float[inputPositions];
+        var resampler = new MapResampler();
         for (var s = 0; s < n; s++)
         {
             var fused = maps.AsSpan(s * inputPositions, inputPositions);
@@ -72,7 +72,7 @@ public abstract class CamMethod
                 LayerMap(context, onLayer);
                 MapMath.Relu(onLayer);
                 var target = pass.Layers.Count == 1 ? fused : layerMap;
-                ToInputGrid(onLayer, context.LayerShape, inputSpatial, target);
+                ToInputGrid(resampler, onLayer, context.LayerShape, inputSpatial, target);
                 if (pass.Layers.Count > 1)
                 {
                     MapMath.MinMaxNormalise(layerMap);
@@ -167,14 +167,14 @@ public abstract class CamMethod
 
     internal static int[] ClassesOf(CamTarget[] targets) => targets.Select(t => t.ClassIndex ?? 0).ToArray();
 
-    internal static void ToInputGrid(ReadOnlySpan<float> layerMap, int[] layerShape, int[] inputShape, Span<float> destination)
+    internal static void ToInputGrid(MapResampler resampler, ReadOnlySpan<float> layerMap, int[] layerShape, int[] inputShape, Span<float> destination)
     {
         if (layerShape.Length != inputShape.Length)
         {
             throw new InvalidOperationException($"The layer has {layerShape.Length} spatial axes but the input has {inputShape.Length}: a CAM needs a spatial layer (not a flattened or pooled one).");
         }
 
-        LinearResampler.Resize(layerMap, layerShape, destination, inputShape);
+        resampler.Resize(layerMap, layerShape, destination, inputShape);
     }
 
     private static void ApplyPostFilter(Span<float> map, int[] shape, CamOptions options)

@@ -1,4 +1,4 @@
-using MedCam.Imaging.Resampling;
+using MedCam.Explain.Maps;
 using MedCam.Torch;
 
 namespace MedCam.Explain.Methods;
@@ -10,7 +10,8 @@ namespace MedCam.Explain.Methods;
 /// L = ReLU(Σ_k s_k A^k). Optionally s_k minus the probability of the all-zero baseline input
 /// (<see cref="CamOptions.ScoreCamSubtractBaseline"/>, off by default). No softmax across channels (the
 /// pytorch-grad-cam/torch-cam deviation). The C masked inputs of a sample go to the model in batches of
-/// <see cref="CamOptions.MaxBatch"/>; they are built in managed memory (one copy into the runtime per batch).
+/// <see cref="CamOptions.MaxBatch"/>; each is built straight into its batch slot (upsample, normalise, multiply; channels
+/// in parallel), one managed buffer reused across batches, one copy into the runtime per batch.
 /// Cost: C forward passes per sample.
 /// </summary>
 public sealed class ScoreCam : CamMethod
@@ -26,19 +27,6 @@ public sealed class ScoreCam : CamMethod
         var z = context.Positions;
         var inputChannels = context.Input.Shape[1];
         var inputPositions = (int)(context.Input.SampleLength / inputChannels);
-        var x = context.SampleInput;
-
-        // Up(A^k) for all channels in one separable pass: [C, layer...] -> [C, input...].
-        var from = new int[1 + context.LayerShape.Length];
-        var to = new int[1 + context.InputShape.Length];
-        from[0] = to[0] = c;
-        context.LayerShape.CopyTo(from, 1);
-        context.InputShape.CopyTo(to, 1);
-        var up = LinearResampler.Resize(context.Activations.Span[..(c * z)], from, to);
-        for (var k = 0; k < c; k++)
-        {
-            Maps.MapMath.MinMaxNormalise(up.AsSpan(k * inputPositions, inputPositions));
-        }
 
         float baseline = 0;
         if (context.Options.ScoreCamSubtractBaseline)
@@ -51,22 +39,48 @@ public sealed class ScoreCam : CamMethod
         var weights = new float[c];
         var chunk = Math.Max(1, context.Options.MaxBatch);
         var shape = (int[])context.Input.Shape.Clone();
+        var activations = context.Activations;
+        var input = context.Input.Data;
+        var inputOffset = (int)(context.Sample * context.Input.SampleLength);
+        var sampleLength = inputChannels * inputPositions;
+        float[]? batch = null;
         for (var start = 0; start < c; start += chunk)
         {
             var count = Math.Min(chunk, c - start);
             shape[0] = count;
-            var batch = new float[count * inputChannels * inputPositions];
-            for (var j = 0; j < count; j++)
+            if (batch is null || batch.Length != count * sampleLength)
             {
-                var mask = up.AsSpan((start + j) * inputPositions, inputPositions);
-                for (var ch = 0; ch < inputChannels; ch++)
-                {
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(
-                        x.Slice(ch * inputPositions, inputPositions),
-                        mask,
-                        batch.AsSpan(((j * inputChannels) + ch) * inputPositions, inputPositions));
-                }
+                batch = new float[count * sampleLength];
             }
+
+            // Each masked input is built in its batch slot: H^k = minmax(Up(A^k)) in the last input channel's
+            // place, then X ∘ H^k channel by channel (the last one in place). Channels are independent: the two
+            // masks of a chunk are built in parallel (the model is idle meanwhile).
+            var slots = batch;
+            var first = start;
+            Parallel.For(
+                0,
+                count,
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                () => new MapResampler(),
+                (j, _, resampler) =>
+                {
+                    var slot = slots.AsSpan(j * sampleLength, sampleLength);
+                    var mask = slot.Slice((inputChannels - 1) * inputPositions, inputPositions);
+                    resampler.Resize(activations.Span.Slice((first + j) * z, z), context.LayerShape, mask, context.InputShape);
+                    MapMath.MinMaxNormalise(mask);
+                    var x = input.AsSpan(inputOffset, sampleLength);
+                    for (var ch = 0; ch < inputChannels; ch++)
+                    {
+                        System.Numerics.Tensors.TensorPrimitives.Multiply(
+                            x.Slice(ch * inputPositions, inputPositions),
+                            mask,
+                            slot.Slice(ch * inputPositions, inputPositions));
+                    }
+
+                    return resampler;
+                },
+                _ => { });
 
             var logits = context.Model.ForwardBatched(new Tensor(batch, (int[])shape.Clone()), chunk);
             for (var j = 0; j < count; j++)
