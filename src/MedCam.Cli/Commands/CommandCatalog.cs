@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return ExplainCommand.Create();
         yield return EvaluateCommand.Create();
         yield return ServeCommand.Create();
+        yield return CohortCommand.Create();
         yield return RenderCommand.Create();
     }
 }
