@@ -11,7 +11,7 @@ public sealed record OrthancPeerOptions
     /// <summary>Storage, index and configuration; a temporary folder (deleted on dispose) when null.</summary>
     public string? Folder { get; init; }
 
-    /// <summary>Port of the MedCam SCP that Orthanc knows as modality "medcam" (AE MEDCAM, 127.0.0.1).</summary>
+    /// <summary>Port of the MedCam SCP that Orthanc knows as modality "medcam" (AE MEDCAM, 127.0.0.1); 0: a free port, nobody there.</summary>
     public int MedcamPort { get; init; }
 
     public string MedcamAeTitle { get; init; } = "MEDCAM";
@@ -74,7 +74,7 @@ public sealed class OrthancPeer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var temp = options.Folder is null ? new TempDir("medcam-orthanc") : null;
         var folder = options.Folder ?? temp!.Path;
-        options = options with { Folder = folder, HttpPort = options.HttpPort ?? Peers.FreePort(), DicomPort = options.DicomPort ?? Peers.FreePort() };
+        options = options with { Folder = folder, MedcamPort = options.MedcamPort > 0 ? options.MedcamPort : Peers.FreePort(), HttpPort = options.HttpPort ?? Peers.FreePort(), DicomPort = options.DicomPort ?? Peers.FreePort() };
         var config = new JsonObject
         {
             ["Name"] = "medcam-test",

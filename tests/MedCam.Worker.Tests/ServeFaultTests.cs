@@ -74,24 +74,31 @@ public sealed class ServeFaultTests
     }
 
     [Fact]
-    public async Task Serve_DestinationDownDuringExport_DeliveredOnceItReturns()
+    public async Task Serve_OrthancDownDuringExport_DeliveredExactlyOnceAfterItReturns()
     {
         using var temp = new TempDir();
-        var port = Peers.FreePort();
         var study = TestStudies.WriteCt(temp.Sub("study"), "down-1", 3);
+        var options = new OrthancPeerOptions { Folder = temp.Sub("orthanc") };
+        var orthanc = await OrthancPeer.StartAsync(options);
+        options = orthanc.Options;
         await using var worker = await WorkerHarness.StartAsync(temp.Sub("data"), new Dictionary<string, string?>
         {
-            ["Destinations:0"] = $"{StorescpPeer.AeTitle}@127.0.0.1:{port}",
+            ["Destinations:0"] = orthanc.Destination,
         });
+        // The PACS goes down (its data kept) before MedCam can deliver.
+        await orthanc.StopAsync();
+        await orthanc.DisposeAsync();
         Assert.Equal(0, (await worker.SendAsync(study.Files)).ExitCode);
-        var waiting = await worker.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Exporting && r.Reason is not null);
+        var waiting = await worker.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Exporting && r.Attempts >= 2);
         Assert.Contains("unreachable", waiting.Reason, StringComparison.Ordinal);
 
-        await using var destination = await StorescpPeer.StartAsync(temp.Sub("dest"), port);
+        await using var back = await OrthancPeer.StartAsync(options);
         var record = await worker.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Done);
 
         Assert.Equal(1, record.Run);
-        Assert.Equal(4, destination.ReceivedUids().Count);
+        var series = await back.SeriesOfStudyAsync(study.StudyInstanceUid);
+        Assert.Equal(new[] { 1, 3 }, series.Select(s => s.Instances).Order());
+        Assert.Equal(4, (await back.InstanceIdsAsync()).Length);
     }
 
     [Fact]
