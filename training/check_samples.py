@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 SAMPLES = os.path.join(common.REPO, "sample-data")
-MODELS = os.path.join(SAMPLES, "models")
+MODELS = os.environ.get("MEDCAM_MODELS", os.path.join(SAMPLES, "models"))  # another package set: MEDCAM_MODELS=DIR
 
 
 def card_of(name):

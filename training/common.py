@@ -161,28 +161,64 @@ def log(*args):
     sys.stdout.flush()
 
 
+def class_activation_map(model: nn.Module, a: Tensor, target: Tensor) -> Tensor:
+    """CAM of the target class from the last conv block `a` (Zhou et al. 2016, eq. 2): relu(sum_c w[k, c] a_c). For
+    the GAP + linear heads of the reference models it is proportional to Grad-CAM, but needs no second backward."""
+    w = model.fc.weight[target]  # [B, C]
+    return F.relu((w.view(*w.shape, *([1] * (a.dim() - 2))) * a).sum(1))
+
+
+def guidance_loss(model: nn.Module, a: Tensor, target: Tensor, masks: Tensor) -> Tensor:
+    """Attention guidance with the phantoms' lesion masks (in the spirit of GAIN, Li et al. CVPR 2018, and "right for
+    the right reasons", Ross et al. IJCAI 2017): 1 - the share of the true class's CAM that lies inside the lesion,
+    averaged over the samples that have a lesion. A map that is zero everywhere scores 1 (the worst), so the class
+    evidence cannot escape into the bias or into negative activations. `masks` are on the input grid; a feature cell
+    counts as lesion when any input pixel under it is lesion (adaptive max pooling)."""
+    has = masks.flatten(1).amax(1) > 0
+    if not bool(has.any()):
+        return a.new_zeros(())
+    cam = class_activation_map(model, a[has], target[has])
+    pool = F.adaptive_max_pool3d if cam.dim() == 4 else F.adaptive_max_pool2d
+    cell = pool(masks[has][:, None].float(), tuple(cam.shape[1:]))[:, 0]
+    inside = (cam * cell).flatten(1).sum(1) / (cam.flatten(1).sum(1) + 1e-6)
+    return (1 - inside).mean()
+
+
 def train_classifier(model: nn.Module, x_train: Tensor, y_train: Tensor, *, epochs: int, batch: int, lr: float,
-                     seed: int, augment, class_weights: Tensor | None = None) -> float:
+                     seed: int, augment, class_weights: Tensor | None = None, masks: Tensor | None = None,
+                     guidance: float = 0.0) -> float:
     """The training loop every reference model uses: AdamW + one-cycle schedule, a seeded shuffle per epoch and the
     task's own augmentation `augment(xb, generator)` (drawn from the same generator, so a seed fixes the run).
+    With `masks` (lesion masks on the input grid, zeros where there is none) and `guidance` > 0 the loss adds
+    `guidance` x guidance_loss, and `augment(xb, generator, mb)` must return the images and masks transformed alike.
     Returns the training time in seconds."""
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * ((len(x_train) + batch - 1) // batch)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps)
     generator = torch.Generator().manual_seed(seed)
+    guided = masks is not None and guidance > 0
     started = Timer()
     for epoch in range(epochs):
         model.train()
         order = torch.randperm(len(x_train), generator=generator)
-        total = 0.0
+        total = guide_total = 0.0
         for start in range(0, len(order), batch):
             idx = order[start:start + batch]
-            xb = augment(x_train[idx], generator)
-            loss = F.cross_entropy(model(xb), y_train[idx], weight=class_weights)
+            if guided:
+                xb, mb = augment(x_train[idx], generator, masks[idx])
+                a = model.features(xb)
+                loss = F.cross_entropy(model.head(a), y_train[idx], weight=class_weights)
+                guide = guidance_loss(model, a, y_train[idx], mb)
+                guide_total += float(guide) * len(idx)
+                loss = loss + guidance * guide
+            else:
+                xb = augment(x_train[idx], generator)
+                loss = F.cross_entropy(model(xb), y_train[idx], weight=class_weights)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             schedule.step()
             total += float(loss) * len(idx)
-        log(f"epoch {epoch + 1}/{epochs} loss {total / len(x_train):.4f} ({started.seconds()} s)")
+        extra = f", guidance {guide_total / len(x_train):.4f}" if guided else ""
+        log(f"epoch {epoch + 1}/{epochs} loss {total / len(x_train):.4f}{extra} ({started.seconds()} s)")
     return started.seconds()
