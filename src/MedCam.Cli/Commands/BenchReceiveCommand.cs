@@ -12,7 +12,8 @@ namespace MedCam.Cli.Commands;
 /// <summary>
 /// <c>medcam bench receive</c>: loopback receive throughput of 500 CT slices (512x512, 16-bit) sent by dcmtk's
 /// storescu, into MedCam's storage SCP and into dcmtk's storescp in the same run, both with TCP_NODELAY and the same
-/// maximum PDU. Target: MedCam (durable, fsync before success) at least as fast as storescp (which does not fsync).
+/// maximum PDU. Target: MedCam in its default durable mode (write-ahead journal flushed before success) at least as
+/// fast as storescp (which does not flush at all). MedCam's per-file fsync and no-flush modes are timed as well.
 /// </summary>
 internal static class BenchReceiveCommand
 {
@@ -23,9 +24,14 @@ internal static class BenchReceiveCommand
         var count = new Option<int>("--count") { Description = "CT slices to send.", DefaultValueFactory = _ => 500 };
         var size = new Option<int>("--size") { Description = "Rows and columns of each slice.", DefaultValueFactory = _ => 512 };
         var rounds = new Option<int>("--rounds") { Description = "Alternating rounds per receiver (median reported).", DefaultValueFactory = _ => 3 };
-        var check = new Option<bool>("--check") { Description = "Exit with code 1 when MedCam (durable) is slower than storescp." };
+        var senders = new Option<int>("--senders")
+        {
+            Description = "Concurrent storescu processes, each sending its share of the slices over its own association (storescp runs with --fork when > 1).",
+            DefaultValueFactory = _ => 1,
+        };
+        var check = new Option<bool>("--check") { Description = "Exit with code 1 when MedCam (journal, durable) is slower than storescp." };
         var command = new Command("receive", "C-STORE receive throughput: MedCam SCP vs dcmtk storescp, both fed by storescu on loopback.");
-        foreach (var option in new Option[] { count, size, rounds, check })
+        foreach (var option in new Option[] { count, size, rounds, senders, check })
         {
             command.Options.Add(option);
         }
@@ -34,7 +40,7 @@ internal static class BenchReceiveCommand
         {
             try
             {
-                return await RunAsync(parse.GetValue(count), parse.GetValue(size), parse.GetValue(rounds), parse.GetValue(check), cancellationToken).ConfigureAwait(false);
+                return await RunAsync(parse.GetValue(count), parse.GetValue(size), parse.GetValue(rounds), parse.GetValue(senders), parse.GetValue(check), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception error) when (error is InvalidOperationException or IOException or DicomException)
             {
@@ -45,11 +51,11 @@ internal static class BenchReceiveCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(int count, int size, int rounds, bool check, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int count, int size, int rounds, int senders, bool check, CancellationToken cancellationToken)
     {
-        if (count < 1 || size < 8 || rounds < 1)
+        if (count < 1 || size < 8 || rounds < 1 || senders < 1 || senders > count)
         {
-            throw new InvalidOperationException("--count and --rounds must be positive and --size at least 8.");
+            throw new InvalidOperationException("--count, --rounds and --senders must be positive, --senders at most --count and --size at least 8.");
         }
 
         var storescu = Tool("storescu");
@@ -59,8 +65,20 @@ internal static class BenchReceiveCommand
         {
             var source = Path.Combine(work, "source");
             Console.WriteLine($"Writing {count} CT slices {size}x{size} 16-bit into {source} ...");
-            var bytes = WriteSlices(source, count, size);
-            var timings = new Dictionary<string, List<double>> { ["dcmtk storescp"] = [], ["MedCam (fsync)"] = [], ["MedCam (no fsync)"] = [] };
+            var bytes = WriteSlices(source, count, size, senders);
+            var shares = Enumerable.Range(0, senders).Select(k => Path.Combine(source, $"sender-{k}")).ToArray();
+            var modes = new Dictionary<string, StoreDurability>
+            {
+                ["MedCam (journal)"] = StoreDurability.Journal,
+                ["MedCam (file fsync)"] = StoreDurability.PerFileFsync,
+                ["MedCam (no flush)"] = StoreDurability.None,
+            };
+            var timings = new Dictionary<string, List<double>> { ["dcmtk storescp"] = [] };
+            foreach (var mode in modes.Keys)
+            {
+                timings[mode] = [];
+            }
+
             for (var round = 0; round < rounds; round++)
             {
                 foreach (var receiver in timings.Keys)
@@ -68,32 +86,32 @@ internal static class BenchReceiveCommand
                     var output = Path.Combine(work, $"out-{round}-{receiver.Replace(' ', '_').Replace('(', '_').Replace(')', '_')}");
                     Directory.CreateDirectory(output);
                     var seconds = receiver.StartsWith("dcmtk", StringComparison.Ordinal)
-                        ? await TimeStorescpAsync(storescp, storescu, source, output, cancellationToken).ConfigureAwait(false)
-                        : await TimeMedCamAsync(storescu, source, output, durable: receiver.Contains("(fsync)", StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
-                    var received = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Count(f => !f.EndsWith(".part", StringComparison.Ordinal));
+                        ? await TimeStorescpAsync(storescp, storescu, shares, output, cancellationToken).ConfigureAwait(false)
+                        : await TimeMedCamAsync(storescu, shares, output, modes[receiver], cancellationToken).ConfigureAwait(false);
+                    var received = Directory.EnumerateFiles(output, "*.dcm", SearchOption.AllDirectories).Count();
                     if (received != count)
                     {
                         throw new InvalidOperationException($"{receiver} stored {received} of {count} files in round {round + 1}.");
                     }
 
                     timings[receiver].Add(seconds);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1}: {receiver,-18} {seconds,7:0.000} s"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1}: {receiver,-20} {seconds,7:0.000} s"));
                     Directory.Delete(output, recursive: true);
                 }
             }
 
             var megabytes = bytes / 1e6;
             Console.WriteLine();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} instances, {megabytes:0.0} MB, storescu -> receiver on 127.0.0.1, TCP_NODELAY=1, max PDU {MaxPdu}, median of {rounds}:"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} instances, {megabytes:0.0} MB, {senders} storescu -> receiver on 127.0.0.1, TCP_NODELAY=1, max PDU {MaxPdu}, median of {rounds}:"));
             var medians = timings.ToDictionary(t => t.Key, t => Median(t.Value));
             foreach (var (receiver, seconds) in medians)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {receiver,-18} {seconds,7:0.000} s  {megabytes / seconds,8:0.0} MB/s  {count / seconds,8:0.0} instances/s"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {receiver,-20} {seconds,7:0.000} s  {megabytes / seconds,8:0.0} MB/s  {count / seconds,8:0.0} instances/s"));
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fsync latency on this volume: {FsyncMilliseconds(work):0.0} ms (median of 25); MedCam (fsync) pays two per instance (file, then folder after the rename), storescp none."));
-            var ratio = medians["dcmtk storescp"] / medians["MedCam (fsync)"];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MedCam (fsync) throughput / storescp throughput = {ratio:0.00} (target >= 1.00)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  fsync latency on this volume: {FsyncMilliseconds(work):0.00} ms (median of 25); per instance MedCam (journal) pays one journal fdatasync (shared by concurrent associations), MedCam (file fsync) two (file, then folder), storescp none."));
+            var ratio = medians["dcmtk storescp"] / medians["MedCam (journal)"];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MedCam (journal) throughput / storescp throughput = {ratio:0.00} (target >= 1.00)"));
             return check && ratio < 1.0 ? 1 : 0;
         }
         finally
@@ -102,14 +120,15 @@ internal static class BenchReceiveCommand
         }
     }
 
-    private static async Task<double> TimeStorescpAsync(string storescp, string storescu, string source, string output, CancellationToken cancellationToken)
+    private static async Task<double> TimeStorescpAsync(string storescp, string storescu, string[] shares, string output, CancellationToken cancellationToken)
     {
         var port = FreePort();
-        using var server = Start(storescp, ["-aet", "STORESCP", "--max-pdu", MaxPdu.ToString(CultureInfo.InvariantCulture), "-od", output, "-fe", ".dcm", port.ToString(CultureInfo.InvariantCulture)]);
+        string[] arguments = ["-aet", "STORESCP", "--max-pdu", MaxPdu.ToString(CultureInfo.InvariantCulture), "-od", output, "-fe", ".dcm", port.ToString(CultureInfo.InvariantCulture)];
+        using var server = Start(storescp, shares.Length > 1 ? ["--fork", .. arguments] : arguments);
         try
         {
             await WaitForPortAsync(port, cancellationToken).ConfigureAwait(false);
-            return await SendAsync(storescu, "STORESCP", port, source, cancellationToken).ConfigureAwait(false);
+            return await SendAsync(storescu, "STORESCP", port, shares, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -118,42 +137,65 @@ internal static class BenchReceiveCommand
         }
     }
 
-    private static async Task<double> TimeMedCamAsync(string storescu, string source, string output, bool durable, CancellationToken cancellationToken)
+    private static async Task<double> TimeMedCamAsync(string storescu, string[] shares, string output, StoreDurability durability, CancellationToken cancellationToken)
     {
-        var server = new DicomServerBuilder()
-            .ListenOn(IPAddress.Loopback, 0)
-            .WithAeTitle("MEDCAM")
-            .WithMaxPduLength(MaxPdu)
-            .UseStore(new DicomFileStore(new DicomFileStoreOptions { Root = output, Durable = durable, MinimumFreeBytes = 0 }))
-            .Build();
-        await using (server.ConfigureAwait(false))
+        // The store (and its preallocated journal) is made before the clock starts, as a listener is before a study.
+        var store = new DicomFileStore(new DicomFileStoreOptions { Root = output, Durability = durability, MinimumFreeBytes = 0 });
+        await using (store.ConfigureAwait(false))
         {
-            await server.StartAsync(cancellationToken).ConfigureAwait(false);
-            var seconds = await SendAsync(storescu, "MEDCAM", server.LocalEndPoint.Port, source, cancellationToken).ConfigureAwait(false);
-            Directory.Delete(Path.Combine(output, ".incoming"), recursive: true);
-            return seconds;
+            var server = new DicomServerBuilder()
+                .ListenOn(IPAddress.Loopback, 0)
+                .WithAeTitle("MEDCAM")
+                .WithMaxPduLength(MaxPdu)
+                .UseStore(store)
+                .Build();
+            await using (server.ConfigureAwait(false))
+            {
+                await server.StartAsync(cancellationToken).ConfigureAwait(false);
+                return await SendAsync(storescu, "MEDCAM", server.LocalEndPoint.Port, shares, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
-    private static async Task<double> SendAsync(string storescu, string calledAe, int port, string source, CancellationToken cancellationToken)
+    /// <summary>One storescu per share, all started together; the time until the last one is done.</summary>
+    private static async Task<double> SendAsync(string storescu, string calledAe, int port, string[] shares, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var sender = Start(storescu, ["-aet", "STORESCU", "-aec", calledAe, "+sd", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), source]);
-        var stderr = sender.StandardError.ReadToEndAsync(cancellationToken);
-        await sender.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        var seconds = clock.Elapsed.TotalSeconds;
-        if (sender.ExitCode != 0)
+        var senders = shares
+            .Select((share, k) => Start(storescu, ["-aet", $"STORESCU{k}", "-aec", calledAe, "+sd", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), share]))
+            .ToList();
+        try
         {
-            throw new InvalidOperationException($"storescu -> {calledAe} failed ({sender.ExitCode}): {await stderr.ConfigureAwait(false)}");
-        }
+            var stderr = senders.Select(s => s.StandardError.ReadToEndAsync(cancellationToken)).ToList();
+            await Task.WhenAll(senders.Select(s => s.WaitForExitAsync(cancellationToken))).ConfigureAwait(false);
+            var seconds = clock.Elapsed.TotalSeconds;
+            for (var k = 0; k < senders.Count; k++)
+            {
+                if (senders[k].ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"storescu -> {calledAe} failed ({senders[k].ExitCode}): {await stderr[k].ConfigureAwait(false)}");
+                }
+            }
 
-        return seconds;
+            return seconds;
+        }
+        finally
+        {
+            foreach (var sender in senders)
+            {
+                sender.Dispose();
+            }
+        }
     }
 
-    /// <summary>Writes CT slices with the DICOM core: explicit VR little endian, one series.</summary>
-    private static long WriteSlices(string folder, int count, int size)
+    /// <summary>Writes CT slices with the DICOM core: explicit VR little endian, one series, dealt round-robin into one sub-folder per sender.</summary>
+    private static long WriteSlices(string folder, int count, int size, int senders)
     {
-        Directory.CreateDirectory(folder);
+        for (var k = 0; k < senders; k++)
+        {
+            Directory.CreateDirectory(Path.Combine(folder, $"sender-{k}"));
+        }
+
         var study = DicomUid.Generate().Value;
         var series = DicomUid.Generate().Value;
         long total = 0;
@@ -189,7 +231,7 @@ internal static class BenchReceiveCommand
                 .AddOrUpdate(DicomTags.RescaleIntercept, DicomVR.DS, "0")
                 .AddOrUpdate(DicomTags.RescaleSlope, DicomVR.DS, "1")
                 .AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OW, pixels.ToArray()));
-            var path = Path.Combine(folder, $"ct{i:D4}.dcm");
+            var path = Path.Combine(folder, $"sender-{i % senders}", $"ct{i:D4}.dcm");
             using (var file = DicomFile.Create(dataset, DicomTransferSyntax.ExplicitVRLittleEndian))
             {
                 file.Save(path);

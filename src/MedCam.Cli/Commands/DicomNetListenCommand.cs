@@ -19,12 +19,17 @@ internal static class DicomNetListenCommand
         var allow = new Option<string[]>("--allow-aet") { Description = "Calling AE titles allowed in (default: any).", AllowMultipleArgumentsPerToken = true };
         var maxAssociations = new Option<int>("--max-associations") { Description = "Simultaneous associations.", DefaultValueFactory = _ => 64 };
         var minFree = new Option<long>("--min-free-mb") { Description = "Refuse C-STORE (0xA700) below this much free disk space.", DefaultValueFactory = _ => 512 };
-        var noFsync = new Option<bool>("--no-fsync") { Description = "Answer success without fsync (faster, not crash-safe)." };
+        var durability = new Option<StoreDurability>("--durability")
+        {
+            Description = "How an instance is made crash-safe before success: Journal (write-ahead journal, one flush; default), PerFileFsync, None.",
+            DefaultValueFactory = _ => StoreDurability.Journal,
+        };
+        var noFsync = new Option<bool>("--no-fsync") { Description = "Same as --durability None: answer success without any flush (not crash-safe)." };
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PKCS#12 (.pfx) server certificate with key: serve DICOM TLS." };
         var tlsPassword = new Option<string?>("--tls-password") { Description = "Password of the .pfx file." };
         var verbose = DicomNetCommon.Verbose();
         var command = new Command("listen", "Receive DICOM with C-STORE (and answer C-ECHO) until interrupted.");
-        foreach (var option in new Option[] { port, aet, output, allow, maxAssociations, minFree, noFsync, tlsCert, tlsPassword, verbose })
+        foreach (var option in new Option[] { port, aet, output, allow, maxAssociations, minFree, durability, noFsync, tlsCert, tlsPassword, verbose })
         {
             command.Options.Add(option);
         }
@@ -45,7 +50,7 @@ internal static class DicomNetListenCommand
                 {
                     Root = parse.GetValue(output)!.FullName,
                     MinimumFreeBytes = parse.GetValue(minFree) * 1024 * 1024,
-                    Durable = !parse.GetValue(noFsync),
+                    Durability = parse.GetValue(noFsync) ? StoreDurability.None : parse.GetValue(durability),
                     Notifications = notifications.Writer,
                 },
                 logging.CreateLogger<DicomFileStore>());
@@ -73,12 +78,19 @@ internal static class DicomNetListenCommand
             catch (System.Net.Sockets.SocketException ex)
             {
                 Console.Error.WriteLine($"medcam dicom listen: cannot listen on port {parse.GetValue(port)}: {ex.Message}");
+                await store.DisposeAsync().ConfigureAwait(false);
                 return 1;
             }
 
+            await using (store.ConfigureAwait(false))
             await using (server.ConfigureAwait(false))
             {
-                Console.WriteLine($"Listening as {title} on port {server.LocalEndPoint.Port}; storing into {parse.GetValue(output)!.FullName}. Ctrl+C stops.");
+                if (store.ReplayedInstances > 0)
+                {
+                    Console.WriteLine($"Journal replay restored {store.ReplayedInstances} instance(s) received before an unclean stop.");
+                }
+
+                Console.WriteLine($"Listening as {title} on port {server.LocalEndPoint.Port}; storing into {parse.GetValue(output)!.FullName} ({store.Durability}). Ctrl+C stops.");
                 try
                 {
                     await foreach (var stored in notifications.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))

@@ -11,17 +11,42 @@ public sealed record DicomFileStoreOptions
     /// <summary>One sub-folder per study (false: all files directly in <see cref="Root"/>).</summary>
     public bool FolderPerStudy { get; init; } = true;
 
-    /// <summary>Below this many free bytes on the volume, C-STORE is refused with 0xA700 (out of resources).</summary>
+    /// <summary>
+    /// Below this many free bytes on the volume, C-STORE is refused with 0xA700 (out of resources). The journal's
+    /// own preallocated segments are on the same volume: a new segment is only created while the volume stays
+    /// above the watermark, and space the journal still has to allocate counts against it.
+    /// </summary>
     public long MinimumFreeBytes { get; init; } = 512L * 1024 * 1024;
 
-    /// <summary>fsync file and directory before answering success. Turning it off trades crash safety for speed.</summary>
-    public bool Durable { get; init; } = true;
+    /// <summary>How an instance is made crash-safe before success is answered (default: write-ahead journal).</summary>
+    public StoreDurability Durability { get; init; } = StoreDurability.Journal;
+
+    /// <summary>Size of one preallocated journal segment (in <c>Root/.journal/</c>).</summary>
+    public long JournalSegmentBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Journal segments allocated at start-up (before the first association), zero-filled and synced.</summary>
+    public int JournalInitialSegments { get; init; } = 2;
+
+    /// <summary>Most journal segments kept; when all are in use an instance falls back to per-file fsync.</summary>
+    public int JournalMaxSegments { get; init; } = 6;
+
+    /// <summary>
+    /// How often the journal is checkpointed: materialised files and folders are synced in one batch and their
+    /// journal segment retired (reused). Smaller values bound the replay work after a crash.
+    /// </summary>
+    public TimeSpan JournalCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Instances larger than this bypass the journal and are stored with per-file fsync.</summary>
+    public long JournalMaxRecordBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>Optional fan-in of stored instances from every association (e.g. to a worker queue).</summary>
     public ChannelWriter<StoredInstance>? Notifications { get; init; }
 }
 
-/// <summary>An instance made durable on disk. No patient data: identifiers are UIDs and AE titles.</summary>
+/// <summary>
+/// An instance stored and crash-safe (see <see cref="StoreDurability"/>), readable at <see cref="Path"/> when this
+/// is published. No patient data: identifiers are UIDs and AE titles.
+/// </summary>
 public sealed record StoredInstance(
     string Path,
     string SopClassUid,

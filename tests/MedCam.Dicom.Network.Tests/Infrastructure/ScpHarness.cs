@@ -13,15 +13,18 @@ internal sealed class ScpHarness : IAsyncDisposable
 
     private readonly TempDir temp;
 
-    private ScpHarness(DicomServer server, TempDir temp, string root, CapturingLoggerFactory logs)
+    private ScpHarness(DicomServer server, DicomFileStore store, TempDir temp, string root, CapturingLoggerFactory logs)
     {
         Server = server;
+        Store = store;
         this.temp = temp;
         Root = root;
         Logs = logs;
     }
 
     public DicomServer Server { get; }
+
+    public DicomFileStore Store { get; }
 
     public string Root { get; }
 
@@ -36,25 +39,28 @@ internal sealed class ScpHarness : IAsyncDisposable
         var logs = new CapturingLoggerFactory();
         var storeOptions = new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 1024 * 1024 };
         storeOptions = store?.Invoke(storeOptions) ?? storeOptions;
+        var fileStore = new DicomFileStore(storeOptions, logs.CreateLogger<DicomFileStore>());
         var builder = new DicomServerBuilder()
             .ListenOn(IPAddress.Loopback, 0)
             .WithAeTitle(AeTitle)
             .WithTimeouts(new AssociationTimeouts { Artim = TimeSpan.FromSeconds(3), Idle = TimeSpan.FromSeconds(5) })
-            .UseStore(new DicomFileStore(storeOptions, logs.CreateLogger<DicomFileStore>()))
+            .UseStore(fileStore)
             .WithLogging(logs);
         configure?.Invoke(builder);
         var server = builder.Build();
         await server.StartAsync();
-        return new ScpHarness(server, temp, root, logs);
+        return new ScpHarness(server, fileStore, temp, root, logs);
     }
 
     public string[] ReceivedFiles() => Directory.GetFiles(Root, "*.dcm", SearchOption.AllDirectories)
-        .Where(p => !p.Contains(Path.DirectorySeparatorChar + ".incoming" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        .Where(p => !p.Contains(Path.DirectorySeparatorChar + ".incoming" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            && !p.Contains(Path.DirectorySeparatorChar + ".journal" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         .ToArray();
 
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
+        await Store.DisposeAsync();
         temp.Dispose();
     }
 }

@@ -1,0 +1,107 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+
+namespace MedCam.Dicom.Network.Storage.Journal;
+
+/// <summary>
+/// One preallocated journal file: written full of zeros and synced once when created, so later records are pure
+/// overwrites of allocated, initialised blocks and fdatasync needs no filesystem journal commit.
+/// </summary>
+internal sealed class JournalSegment : IDisposable
+{
+    private int inFlight;
+
+    private JournalSegment(string path, SafeFileHandle handle, long capacity)
+    {
+        Path = path;
+        Handle = handle;
+        Capacity = capacity;
+    }
+
+    public string Path { get; }
+
+    public SafeFileHandle Handle { get; }
+
+    public long Capacity { get; }
+
+    /// <summary>Random id of the current use (0: free); records carry it.</summary>
+    public ulong Id { get; private set; }
+
+    /// <summary>Order in which segments were put to use: replay follows it.</summary>
+    public ulong Sequence { get; private set; }
+
+    /// <summary>Next free offset (guarded by the journal's lock).</summary>
+    public long WriteOffset { get; set; }
+
+    public int Records { get; set; }
+
+    /// <summary>Records reserved whose final file is not yet renamed into place.</summary>
+    public int InFlight => Volatile.Read(ref inFlight);
+
+    public static JournalSegment Create(string path, long capacity)
+    {
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite);
+        try
+        {
+            var zeros = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+            try
+            {
+                Array.Clear(zeros);
+                for (long offset = 0; offset < capacity; offset += zeros.Length)
+                {
+                    RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(zeros.Length, capacity - offset)), offset);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(zeros);
+            }
+
+            DurableFile.DataSync(handle);
+            return new JournalSegment(path, handle, capacity);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public static JournalSegment Open(string path)
+    {
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        return new JournalSegment(path, handle, RandomAccess.GetLength(handle));
+    }
+
+    /// <summary>Puts the segment to use under a fresh id; durable before any record is written into it.</summary>
+    public void Activate(ulong sequence)
+    {
+        Id = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+        Sequence = sequence;
+        WriteHeader();
+        WriteOffset = JournalFormat.SegmentHeaderBytes;
+        Records = 0;
+    }
+
+    /// <summary>Retires the segment (its records are all materialised and synced); durable on return.</summary>
+    public void MarkFree()
+    {
+        Id = 0;
+        WriteHeader();
+        WriteOffset = Capacity;
+    }
+
+    public void Reserve() => Interlocked.Increment(ref inFlight);
+
+    public void Release() => Interlocked.Decrement(ref inFlight);
+
+    public void Dispose() => Handle.Dispose();
+
+    private void WriteHeader()
+    {
+        Span<byte> block = stackalloc byte[JournalFormat.SegmentHeaderBytes];
+        JournalFormat.WriteSegmentHeader(block, Id, Sequence);
+        RandomAccess.Write(Handle, block, 0);
+        DurableFile.DataSync(Handle);
+    }
+}

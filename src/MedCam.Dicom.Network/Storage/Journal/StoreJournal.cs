@@ -1,0 +1,535 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace MedCam.Dicom.Network.Storage.Journal;
+
+/// <summary>
+/// The write-ahead journal behind <see cref="StoreDurability.Journal"/>: a small pool of preallocated segment
+/// files in <c>Root/.journal/</c>. A C-STORE reserves room in the active segment, writes its record and asks the
+/// flusher thread for durability; the flusher makes one fdatasync per segment for every request queued since its
+/// last flush (group commit across associations). A checkpointer seals the active segment every interval (or
+/// when it is full), waits until every record in it has been renamed into its final place, makes all of that
+/// durable with one syncfs and retires the segment for reuse. <see cref="Open"/> replays live segments first.
+/// </summary>
+internal sealed class StoreJournal : IAsyncDisposable
+{
+    private readonly object gate = new();
+    private readonly string root;
+    private readonly string folder;
+    private readonly DicomFileStoreOptions options;
+    private readonly ILogger logger;
+    private readonly Func<long> freeBytes;
+    private readonly List<JournalSegment> segments = [];
+    private readonly Queue<JournalSegment> ready = new();
+    private readonly List<JournalSegment> sealedSegments = [];
+    private readonly object flushGate = new();
+    private readonly SemaphoreSlim flushSignal = new(0);
+    private readonly Thread flusher;
+    private readonly SemaphoreSlim checkpointSignal = new(0);
+    private readonly CancellationTokenSource stopping = new();
+    private Task checkpointer = Task.CompletedTask;
+    private List<(JournalSegment Segment, TaskCompletionSource Done)> pending = [];
+    private JournalSegment? active;
+    private ulong nextSequence = 1;
+    private volatile bool failed;
+    private bool flusherStopping;
+
+    private StoreJournal(string root, DicomFileStoreOptions options, ILogger logger, Func<long> freeBytes)
+    {
+        this.root = root;
+        this.options = options;
+        this.logger = logger;
+        this.freeBytes = freeBytes;
+        folder = Path.Combine(root, ".journal");
+        flusher = new Thread(FlushLoop) { IsBackground = true, Name = "medcam-journal-flush" };
+    }
+
+    /// <summary>Records replayed by <see cref="Open"/> (acknowledged or not, each is now at its final path).</summary>
+    public int Replayed { get; private set; }
+
+    /// <summary>Bytes the journal may still allocate on the volume (its next segment), counted against the watermark.</summary>
+    public long PendingAllocationBytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return ready.Count == 0 && segments.Count < options.JournalMaxSegments ? options.JournalSegmentBytes : 0;
+            }
+        }
+    }
+
+    /// <summary>Opens (replaying whatever a crash left) or creates the journal of <paramref name="root"/>.</summary>
+    public static StoreJournal Open(string root, DicomFileStoreOptions options, ILogger logger, Func<long> freeBytes)
+    {
+        var journal = new StoreJournal(root, options, logger, freeBytes);
+        try
+        {
+            journal.Recover();
+            journal.flusher.Start();
+            journal.checkpointer = Task.Run(journal.CheckpointLoopAsync);
+            return journal;
+        }
+        catch
+        {
+            foreach (var segment in journal.segments)
+            {
+                segment.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Room for one record in the active segment, or null (full pool, too big, journal failed): use per-file fsync.</summary>
+    public JournalReservation? TryReserve(long payloadLength)
+    {
+        var bytes = JournalFormat.RecordBytes(payloadLength);
+        var wake = false;
+        try
+        {
+            lock (gate)
+            {
+                if (failed || stopping.IsCancellationRequested || bytes > options.JournalSegmentBytes - JournalFormat.SegmentHeaderBytes)
+                {
+                    return null;
+                }
+
+                if (active is null || active.WriteOffset + bytes > active.Capacity)
+                {
+                    if (active is not null)
+                    {
+                        sealedSegments.Add(active);
+                        active = null;
+                        wake = true;
+                    }
+
+                    if (!ready.TryDequeue(out var next))
+                    {
+                        wake = true;
+                        return null;
+                    }
+
+                    active = next;
+                }
+
+                var offset = active.WriteOffset;
+                active.WriteOffset += bytes;
+                active.Records++;
+                active.Reserve();
+                return new JournalReservation(this, active, offset);
+            }
+        }
+        finally
+        {
+            if (wake)
+            {
+                checkpointSignal.Release();
+            }
+        }
+    }
+
+    /// <summary>Completes once every record written to <paramref name="segment"/> before the call is on stable storage.</summary>
+    internal Task FlushAsync(JournalSegment segment)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (flushGate)
+        {
+            if (flusherStopping)
+            {
+                done.SetException(new ObjectDisposedException(nameof(StoreJournal)));
+                return done.Task;
+            }
+
+            pending.Add((segment, done));
+        }
+
+        flushSignal.Release();
+        return done.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await checkpointer.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        // Clean shutdown: everything materialised is synced and every segment retired, so nothing replays.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        lock (gate)
+        {
+            if (active is { Records: > 0 })
+            {
+                sealedSegments.Add(active);
+                active = null;
+            }
+        }
+
+        while (DateTime.UtcNow < deadline && SealedInFlight() > 0)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        try
+        {
+            Checkpoint();
+        }
+        catch (IOException ex)
+        {
+            logger.LogError(ex, "Final journal checkpoint failed; the journal replays at the next start");
+        }
+
+        lock (flushGate)
+        {
+            flusherStopping = true;
+        }
+
+        flushSignal.Release();
+        flusher.Join();
+        lock (gate)
+        {
+            foreach (var segment in segments)
+            {
+                segment.Dispose();
+            }
+        }
+
+        stopping.Dispose();
+    }
+
+    private int SealedInFlight()
+    {
+        lock (gate)
+        {
+            return sealedSegments.Sum(s => s.InFlight);
+        }
+    }
+
+    private void FlushLoop()
+    {
+        while (true)
+        {
+            flushSignal.Wait();
+            List<(JournalSegment Segment, TaskCompletionSource Done)> batch;
+            lock (flushGate)
+            {
+                batch = pending;
+                pending = [];
+                if (batch.Count == 0)
+                {
+                    if (flusherStopping)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+            }
+
+            foreach (var segment in batch.Select(b => b.Segment).Distinct())
+            {
+                Exception? error = null;
+                try
+                {
+                    DurableFile.DataSync(segment.Handle);
+                }
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+                {
+                    // After a failed fdatasync the kernel may have dropped the dirty pages: trust nothing more.
+                    failed = true;
+                    error = ex;
+                    logger.LogError(ex, "Journal flush failed; falling back to per-file fsync");
+                }
+
+                foreach (var (_, done) in batch.Where(b => b.Segment == segment))
+                {
+                    if (error is null)
+                    {
+                        done.SetResult();
+                    }
+                    else
+                    {
+                        done.SetException(error);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task CheckpointLoopAsync()
+    {
+        var token = stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await checkpointSignal.WaitAsync(options.JournalCheckpointInterval, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                lock (gate)
+                {
+                    if (active is { Records: > 0 })
+                    {
+                        sealedSegments.Add(active);
+                        active = null;
+                    }
+                }
+
+                Checkpoint();
+                EnsureSpare();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogError(ex, "Journal checkpoint failed; retrying at the next interval");
+            }
+        }
+    }
+
+    /// <summary>Syncs everything the oldest fully materialised sealed segments produced, then retires them.</summary>
+    private void Checkpoint()
+    {
+        List<JournalSegment> retire = [];
+        lock (gate)
+        {
+            // Oldest first and only a prefix, so a replay never puts an older version over a newer one.
+            foreach (var segment in sealedSegments.OrderBy(s => s.Sequence))
+            {
+                if (segment.InFlight > 0)
+                {
+                    break;
+                }
+
+                retire.Add(segment);
+            }
+        }
+
+        if (retire.Count == 0)
+        {
+            return;
+        }
+
+        DurableFile.SyncFileSystem(root);
+        foreach (var segment in retire)
+        {
+            segment.MarkFree();
+            lock (gate)
+            {
+                sealedSegments.Remove(segment);
+                segment.Activate(nextSequence++);
+                ready.Enqueue(segment);
+            }
+        }
+    }
+
+    private void EnsureSpare()
+    {
+        while (true)
+        {
+            string path;
+            lock (gate)
+            {
+                if (ready.Count > 0 || segments.Count >= options.JournalMaxSegments || stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                path = SegmentPath(segments.Count);
+            }
+
+            if (freeBytes() - options.JournalSegmentBytes < options.MinimumFreeBytes)
+            {
+                return;
+            }
+
+            AddSegment(path);
+        }
+    }
+
+    private void AddSegment(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
+        var segment = JournalSegment.Create(path, options.JournalSegmentBytes);
+        DurableFile.SyncDirectory(folder);
+        lock (gate)
+        {
+            segment.Activate(nextSequence++);
+            segments.Add(segment);
+            ready.Enqueue(segment);
+        }
+    }
+
+    private string SegmentPath(int index) => Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"segment-{index:D4}.mcj"));
+
+    private void Recover()
+    {
+        Directory.CreateDirectory(folder);
+        var live = new List<(JournalSegment Segment, ulong Id, ulong Sequence)>();
+        var header = new byte[JournalFormat.SegmentHeaderBytes];
+        for (var index = 0; File.Exists(SegmentPath(index)); index++)
+        {
+            var segment = JournalSegment.Open(SegmentPath(index));
+            if (segment.Capacity < JournalFormat.SegmentHeaderBytes * 2)
+            {
+                segment.Dispose();
+                break;
+            }
+
+            segments.Add(segment);
+            if (RandomAccess.Read(segment.Handle, header, 0) == header.Length
+                && JournalFormat.TryReadSegmentHeader(header, out var id, out var sequence))
+            {
+                live.Add((segment, id, sequence));
+                nextSequence = Math.Max(nextSequence, sequence + 1);
+            }
+        }
+
+        // Oldest use first, so a later version of the same instance ends up on top.
+        foreach (var (segment, id, _) in live.OrderBy(l => l.Sequence))
+        {
+            Replayed += Replay(segment, id);
+        }
+
+        if (live.Count > 0)
+        {
+            DurableFile.SyncFileSystem(root);
+            if (Replayed > 0)
+            {
+                logger.LogWarning("Journal replay: {Count} instance(s) from an unclean stop restored to their final paths", Replayed);
+            }
+        }
+
+        foreach (var (segment, _, _) in live.OrderBy(l => l.Sequence))
+        {
+            segment.MarkFree();
+        }
+
+        foreach (var segment in segments)
+        {
+            segment.Activate(nextSequence++);
+            ready.Enqueue(segment);
+        }
+
+        for (var index = segments.Count; index < options.JournalInitialSegments; index++)
+        {
+            if (freeBytes() - options.JournalSegmentBytes < options.MinimumFreeBytes)
+            {
+                break;
+            }
+
+            AddSegment(SegmentPath(index));
+        }
+    }
+
+    /// <summary>Materialises every intact record of a live segment, in offset (= reservation) order.</summary>
+    private int Replay(JournalSegment segment, ulong segmentId)
+    {
+        var count = 0;
+        var header = new byte[JournalFormat.RecordHeaderBytes];
+        for (long offset = JournalFormat.SegmentHeaderBytes; offset + header.Length <= segment.Capacity;)
+        {
+            if (RandomAccess.Read(segment.Handle, header, offset) == header.Length
+                && JournalFormat.TryReadRecordHeader(header, segmentId, out var relative, out var length, out var crc)
+                && offset + JournalFormat.RecordBytes(length) <= segment.Capacity
+                && ResolveTarget(relative) is { } target)
+            {
+                var payload = ArrayPool<byte>.Shared.Rent((int)length);
+                try
+                {
+                    var span = payload.AsSpan(0, (int)length);
+                    if (RandomAccess.Read(segment.Handle, span, offset + JournalFormat.RecordHeaderBytes) == length && Crc32C.Quarters(span) == crc)
+                    {
+                        Materialise(target, span);
+                        count++;
+                        offset += JournalFormat.RecordBytes(length);
+                        continue;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(payload);
+                }
+            }
+
+            offset += JournalFormat.Block;
+        }
+
+        return count;
+    }
+
+    private string? ResolveTarget(string relative)
+    {
+        if (Path.IsPathRooted(relative) || relative.Split('/').Any(part => part is "" or "." or ".."))
+        {
+            return null;
+        }
+
+        var target = Path.GetFullPath(Path.Combine(root, relative));
+        return target.StartsWith(Path.GetFullPath(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? target : null;
+    }
+
+    private void Materialise(string target, ReadOnlySpan<byte> bytes)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temporary = Path.Combine(root, ".incoming", $"{Guid.NewGuid():N}.part");
+        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
+        {
+            file.Write(bytes);
+        }
+
+        File.Move(temporary, target, overwrite: true);
+    }
+}
+
+/// <summary>Room for one record in a journal segment; dispose once the final file is in place (or abandoned).</summary>
+internal sealed class JournalReservation : IDisposable
+{
+    private readonly StoreJournal journal;
+    private bool released;
+
+    internal JournalReservation(StoreJournal journal, JournalSegment segment, long offset)
+    {
+        this.journal = journal;
+        Segment = segment;
+        Offset = offset;
+    }
+
+    public JournalSegment Segment { get; }
+
+    public long Offset { get; }
+
+    /// <summary>Writes the record (header block first, already stamped with <see cref="JournalSegment.Id"/>).</summary>
+    public void Write(ReadOnlySpan<byte> record) => RandomAccess.Write(Segment.Handle, record, Offset);
+
+    public Task CommitAsync() => journal.FlushAsync(Segment);
+
+    public void Dispose()
+    {
+        if (!released)
+        {
+            released = true;
+            Segment.Release();
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Text;
+using MedCam.Dicom.Network.Client;
+using MedCam.Dicom.Network.Dimse;
+using MedCam.Dicom.Network.Server;
+using MedCam.Dicom.Network.Storage;
+using MedCam.Dicom.Network.Storage.Journal;
+using MedCam.Dicom.Network.Tests.Infrastructure;
+
+namespace MedCam.Dicom.Network.Tests;
+
+/// <summary>The write-ahead journal of the storage SCP: record format, replay after lost writes, watermark.</summary>
+public sealed class JournalTests
+{
+    [Fact]
+    public void Crc32C_StandardCheckValue_Matches()
+    {
+        // RFC 3720 B.4 / the CRC catalogue's check value for "123456789".
+        Assert.Equal(0xE3069283u, Crc32C.Append(0, "123456789"u8));
+        var long1 = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray();
+        Assert.Equal(Crc32C.Append(0, long1), Crc32C.Append(Crc32C.Append(0, long1.AsSpan(0, 13)), long1.AsSpan(13)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(33)]
+    [InlineData(1000)]
+    [InlineData(524_713)]
+    public void Crc32CQuarters_AnyLength_EqualsFoldOfScalarQuarterCrcs(int length)
+    {
+        var data = Enumerable.Range(0, length).Select(i => (byte)((i * 31) ^ (i >> 7))).ToArray();
+        var quarter = length / 4 & ~7;
+        var lanes = new byte[20];
+        for (var lane = 0; lane < 4; lane++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(lanes.AsSpan(4 * lane), Crc32C.Append(0, data.AsSpan(lane * quarter, quarter)));
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(lanes.AsSpan(16), Crc32C.Append(0, data.AsSpan(4 * quarter)));
+
+        Assert.Equal(Crc32C.Append(0, lanes), Crc32C.Quarters(data));
+        if (length > 0)
+        {
+            data[length / 2] ^= 0x10;
+            Assert.NotEqual(Crc32C.Append(0, lanes), Crc32C.Quarters(data));
+        }
+    }
+
+    [Fact]
+    public void RecordHeader_OtherSegmentOrTamperedPath_Rejected()
+    {
+        var record = new byte[JournalFormat.RecordHeaderBytes];
+        JournalFormat.WriteRecordHeader(record, 42, "1.2.3/4.5.6.dcm", 1234, 0xCAFEBABE);
+
+        Assert.True(JournalFormat.TryReadRecordHeader(record, 42, out var path, out var length, out var crc));
+        Assert.Equal(("1.2.3/4.5.6.dcm", 1234L, 0xCAFEBABEu), (path, length, crc));
+        Assert.False(JournalFormat.TryReadRecordHeader(record, 43, out _, out _, out _));
+        record[33] ^= 1;
+        Assert.False(JournalFormat.TryReadRecordHeader(record, 42, out _, out _, out _));
+    }
+
+    [Fact]
+    public async Task Replay_MaterialisedFilesLostBeforeCheckpoint_RestoresEveryAcknowledgedInstanceByteIdentical()
+    {
+        var files = (await CtCorpus.UncompressedAsync(120)).Take(12).ToArray();
+        using var temp = new TempDir("medcam-journal");
+        var root = temp.Sub("store");
+
+        // No checkpoint during the test: every acknowledged instance is durable only through the journal.
+        var acknowledged = await ReceiveWithoutCleanStopAsync(root, files);
+        Assert.All(acknowledged, r => Assert.Equal(DimseStatus.Success, r.Status));
+
+        // What a power cut does to writes that were never synced: the final files are gone.
+        foreach (var file in Received(root))
+        {
+            File.Delete(file);
+        }
+
+        await using (var recovered = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0 }))
+        {
+            Assert.Equal(files.Length, recovered.ReplayedInstances);
+        }
+
+        DicomBytes.AssertAllArrivedIdentical(files, Received(root));
+        await using var again = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0 });
+        Assert.Equal(0, again.ReplayedInstances);
+    }
+
+    [Fact]
+    public async Task Replay_TornRecord_SkipsItAndRestoresTheRecordsAfterIt()
+    {
+        var files = (await CtCorpus.UncompressedAsync(120)).Take(6).ToArray();
+        using var temp = new TempDir("medcam-journal");
+        var root = temp.Sub("store");
+        await ReceiveWithoutCleanStopAsync(root, files);
+        foreach (var file in Received(root))
+        {
+            File.Delete(file);
+        }
+
+        // Damage one byte of the third record's payload, as a write torn by a crash would.
+        var segment = Directory.GetFiles(Path.Combine(root, ".journal"), "*.mcj").Order(StringComparer.Ordinal).First();
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var starts = Enumerable.Range(1, (bytes.Length / JournalFormat.Block) - 1)
+            .Select(b => b * JournalFormat.Block)
+            .Where(o => BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(o)) == 0x524A434D)
+            .ToArray();
+        Assert.Equal(files.Length, starts.Length);
+        var torn = Encoding.UTF8.GetString(bytes, starts[2] + 32, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(starts[2] + 6)));
+        bytes[starts[2] + JournalFormat.RecordHeaderBytes + 1000] ^= 0xFF;
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        await using (var recovered = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0 }))
+        {
+            Assert.Equal(files.Length - 1, recovered.ReplayedInstances);
+        }
+
+        var received = Received(root);
+        Assert.DoesNotContain(received, p => p.EndsWith(torn, StringComparison.Ordinal));
+        DicomBytes.AssertAllArrivedIdentical(files.Where(f => !torn.EndsWith(DicomBytes.Meta(f).SopInstanceUid + ".dcm", StringComparison.Ordinal)), received);
+    }
+
+    [Fact]
+    public async Task Store_CleanStop_RetiresJournalSoNothingReplays()
+    {
+        var files = (await CtCorpus.UncompressedAsync(120)).Take(5).ToArray();
+        using var temp = new TempDir("medcam-journal");
+        var root = temp.Sub("store");
+        await using (var scp = await ScpHarness.StartAsync(store: o => o with { Root = root, JournalCheckpointInterval = TimeSpan.FromHours(1) }))
+        {
+            Assert.Equal(StoreDurability.Journal, scp.Store.Durability);
+            Assert.All(await Client(scp.Port).StoreFilesAsync(files), r => Assert.Equal(DimseStatus.Success, r.Status));
+            await scp.Server.StopAsync(CancellationToken.None);
+            await scp.Store.DisposeAsync();
+            await using var reopened = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0 });
+            Assert.Equal(0, reopened.ReplayedInstances);
+            DicomBytes.AssertAllArrivedIdentical(files, Received(root));
+        }
+    }
+
+    [Fact]
+    public async Task Store_JournalSegmentWouldCrossWatermark_AnswersOutOfResources()
+    {
+        var files = (await CtCorpus.UncompressedAsync(120)).Take(2).ToArray();
+        using var temp = new TempDir("medcam-journal");
+        var free = new DriveInfo(temp.Path).AvailableFreeSpace;
+
+        // Instances alone would fit above the watermark, the journal's next 2 GiB segment would not.
+        await using var scp = await ScpHarness.StartAsync(store: o => o with
+        {
+            MinimumFreeBytes = free - (1L << 30),
+            JournalSegmentBytes = 2L << 30,
+        });
+
+        var results = await Client(scp.Port).StoreFilesAsync(files);
+
+        Assert.All(results, r => Assert.Equal(DimseStatus.OutOfResources, r.Status));
+        Assert.Empty(scp.ReceivedFiles());
+        Assert.Empty(Directory.GetFiles(Path.Combine(scp.Root, ".journal")));
+    }
+
+    /// <summary>Receives <paramref name="files"/> into a journal that never checkpoints, then stops without disposing the store (a crash).</summary>
+    private static async Task<IReadOnlyList<StoreResult>> ReceiveWithoutCleanStopAsync(string root, string[] files)
+    {
+        var store = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalCheckpointInterval = TimeSpan.FromHours(1) });
+        await using var server = new DicomServerBuilder().ListenOn(IPAddress.Loopback, 0).WithAeTitle(ScpHarness.AeTitle).UseStore(store).Build();
+        await server.StartAsync();
+        return await Client(server.LocalEndPoint.Port).StoreFilesAsync(files);
+    }
+
+    private static string[] Received(string root) => Directory.GetFiles(root, "*.dcm", SearchOption.AllDirectories)
+        .Where(p => !Path.GetRelativePath(root, p).StartsWith('.'))
+        .ToArray();
+
+    private static DicomClient Client(int port) => new(new DicomClientOptions
+    {
+        Host = "127.0.0.1",
+        Port = port,
+        CalledAeTitle = ScpHarness.AeTitle,
+        Retry = new DicomRetryOptions { MaxRetryAttempts = 0 },
+    });
+}
