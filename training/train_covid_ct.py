@@ -70,12 +70,16 @@ def preprocess(hu: np.ndarray) -> Tensor:
 
 
 def cohort(meta, folder):
-    xs, ys, ids = [], [], []
+    """Volumes (model input), labels, cases, and the lesion masks on the model grid (1 where any source voxel under
+    a model voxel is lesion; zeros for normal cases)."""
+    xs, ys, ids, masks = [], [], [], []
     for case in meta["cases"]:
         xs.append(preprocess(common.load(folder, case["image"])))
         ys.append(case["label"])
         ids.append(case)
-    return torch.stack(xs), torch.tensor(ys), ids
+        mask = torch.from_numpy(common.load(folder, case["mask"]).astype(np.float32))
+        masks.append(F.adaptive_max_pool3d(mask[None, None], SIZE)[0, 0])
+    return torch.stack(xs), torch.tensor(ys), ids, torch.stack(masks)
 
 
 def main():
@@ -86,6 +90,10 @@ def main():
     parser.add_argument("--test", type=int, default=45)
     parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--seed", type=int, default=7)
+    # Lesion-mask guidance (common.guidance_loss) localises far better but costs accuracy on these phantoms (held out:
+    # weight 1.0 -> energy in lesion 0.044 -> 0.318, accuracy 0.978 -> 0.822; 0.3 -> accuracy 0.822), so it is off.
+    parser.add_argument("--guidance", type=float, default=0.0,
+                        help="weight of the lesion-mask attention guidance term (common.guidance_loss); 0: plain cross-entropy")
     args = parser.parse_args()
     common.setup(args.seed)
     timer = common.Timer()
@@ -94,23 +102,27 @@ def main():
     train_meta = common.synth("covid-ct", args.train, 1001, train_dir, extra)
     test_meta = common.synth("covid-ct", args.test, 2002, test_dir, extra)
     synth_seconds = timer.seconds()
-    x_train, y_train, _ = cohort(train_meta, train_dir)
-    x_test, y_test, test_cases = cohort(test_meta, test_dir)
+    x_train, y_train, _, m_train = cohort(train_meta, train_dir)
+    x_test, y_test, test_cases, _ = cohort(test_meta, test_dir)
     common.log(f"data ready in {timer.seconds()} s: train {tuple(x_train.shape)}, test {tuple(x_test.shape)}")
 
     model = CovidCt3d()
-    def augment(xb, generator):
+    def augment(xb, generator, mb=None):
         # Left-right flips keep every class (COVID-19 is bilateral, lobar pneumonia either side).
         flip = torch.rand(len(xb), generator=generator) < 0.5
         xb = torch.where(flip.view(-1, 1, 1, 1, 1), xb.flip(-1), xb)
         # Small random translations (the phantoms' anatomy varies little in position: do not let the model
-        # memorise where things are) and noise.
+        # memorise where things are) and noise. Lesion masks (guided training) move with the image.
         shifts = torch.randint(-3, 4, (3,), generator=generator).tolist()
-        xb = torch.roll(xb, shifts=(shifts[0] // 2, shifts[1], shifts[2]), dims=(2, 3, 4))
-        return xb + 0.02 * torch.randn(xb.shape, generator=generator)
+        roll = (shifts[0] // 2, shifts[1], shifts[2])
+        xb = torch.roll(xb, shifts=roll, dims=(2, 3, 4))
+        xb = xb + 0.02 * torch.randn(xb.shape, generator=generator)
+        if mb is None:
+            return xb
+        return xb, torch.roll(torch.where(flip.view(-1, 1, 1, 1), mb.flip(-1), mb), shifts=roll, dims=(1, 2, 3))
 
     train_seconds = common.train_classifier(model, x_train, y_train, epochs=args.epochs, batch=8, lr=3e-3,
-                                            seed=args.seed, augment=augment)
+                                            seed=args.seed, augment=augment, masks=m_train, guidance=args.guidance)
 
     model.eval()
     with torch.no_grad():
@@ -148,12 +160,14 @@ def main():
                           f"(64 x 128 x 128, 2.8 mm pixels, 5 mm slices): train {args.train} cases seed 1001, held-out "
                           f"{args.test} cases seed 2002, classes balanced. Whole volume clipped to [-1000, 400] HU, "
                           f"scaled to [0, 1], resized (trilinear, align_corners=False) to {SIZE[0]}x{SIZE[1]}x{SIZE[2]}. "
-                          f"Trained by training/train_covid_ct.py (seed {args.seed}, {args.epochs} epochs, 2 CPU threads)."),
+                          f"Trained by training/train_covid_ct.py (seed {args.seed}, {args.epochs} epochs, 2 CPU threads"
+                          + (f"; cross-entropy + {args.guidance} x lesion-mask attention guidance, GAIN-style)." if args.guidance > 0 else ").")),
         "metrics": {
             "heldout_accuracy": round(acc, 4),
             "heldout_macro_auc": round(auc, 4),
             "heldout_cases": len(test_cases),
             "gradcam_energy_in_lesion": round(float(np.mean(energies)), 4),
+            "gradcam_energy_in_lesion_vs_chance": round(float(np.mean(energies)) / lesion_fraction, 2),
             "gradcam_pointing_game": round(float(np.mean(hits)), 4),
             "lesion_volume_fraction": round(lesion_fraction, 4),
             "train_seconds": train_seconds,
