@@ -79,6 +79,37 @@ public class FontOcrTests
         Assert.Contains("NOT FOR DIAGNOSTIC USE", read, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_128PixelFrameAutoPlacement_EveryLineReadByTesseractUncut()
+    {
+        // A 128-pixel CT slice (the sample studies): Auto puts the text in bands on a frame magnified twice.
+        const int size = 128;
+        var frame = OverlayRenderer.Render(
+            SourceFrame.Modality(RenderPhantoms.ChestCt(size), size, size, VoiWindow.Lung),
+            RenderPhantoms.Blob(size, size, 0.7, 0.44, 0.07),
+            new OverlayOptions
+            {
+                Placement = AnnotationPlacement.Auto,
+                Annotations = new OverlayAnnotations
+                {
+                    ModelName = "covid-ct-3d", ModelVersion = "1.0.0", Method = "Grad-CAM", TargetClass = "covid-19", Probability = 0.977, Detail = "slice 12/64",
+                },
+            });
+        using var dir = new RenderTempDir();
+        PngEncoder.WriteFile(dir.File("f.png"), frame.Pixels, frame.Width, frame.Height, PngPixelFormat.Rgb8);
+
+        // Viewer zoom 2x; the bands read as one uniform block of text (page segmentation mode 6).
+        var read = Ocr(dir, "f.png", zoom: 2, blur: 0, psm: 6);
+
+        Assert.Equal(256, frame.Width);
+        Assert.Contains("covid-ct-3d 1.0.0", read, StringComparison.Ordinal);
+        Assert.Contains("Grad-CAM", read, StringComparison.Ordinal);
+        Assert.Contains("covid-19 p=0.98", read, StringComparison.Ordinal);
+        Assert.Contains("slice 12/64", read, StringComparison.Ordinal);
+        Assert.Contains("NOT FOR DIAGNOSTIC USE", read, StringComparison.Ordinal);
+        Assert.DoesNotContain("...", read, StringComparison.Ordinal);
+    }
+
     private static string Ocr(RenderTempDir dir, string png, int zoom, double blur, int psm) =>
         RenderPython.Run(
             OcrScript,

@@ -25,8 +25,34 @@ public sealed class DerivedObjectTests(OutputsFixture fixture)
             var referenced = read[k].GetProperty("referencedSeries")[0];
             Assert.Equal(DicomUid.FromName("medcam-test-series", "ct").Value, referenced[0].GetString());
             Assert.Equal(fixture.CtSopInstanceUids[k], referenced[1][0].GetString());
-            Assert.Equal([TestSources.Size, TestSources.Size, 3], read[k].GetProperty("pixelShape").EnumerateArray().Select(e => e.GetInt32()));
+            Assert.Equal([TestSources.Rendered.Height, TestSources.Rendered.Width, 3], read[k].GetProperty("pixelShape").EnumerateArray().Select(e => e.GetInt32()));
         }
+    }
+
+    [Fact]
+    public void SecondaryCaptureSeries_SmallSourceDefaultPlacement_MagnifiedWithBandsAndNoPixelSpacing()
+    {
+        var d = PyDicom.Read(fixture.CtSc[0].Path)[0];
+
+        // 128-pixel slices: twice the size, text in bands above and below, so the SC no longer has the source's grid.
+        Assert.Equal(TestSources.Size * TestSources.Zoom, TestSources.Rendered.Width);
+        Assert.True(TestSources.Rendered.Height > TestSources.Size * TestSources.Zoom);
+        Assert.Equal([TestSources.Rendered.Height, TestSources.Rendered.Width, 3], d.GetProperty("pixelShape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(0, d.GetProperty("pixelSpacing").GetArrayLength());
+    }
+
+    [Fact]
+    public void SecondaryCaptureSeries_CornersPlacement_KeepsSourceGridAndPixelSpacing()
+    {
+        using var ct = SourceImageSet.Load(fixture.CtDirectory);
+        using var temp = new TempDir();
+        var written = SecondaryCaptureSeriesWriter.Write(ct, TestSources.Cam(ct.FrameCount), OutputsFixture.Explanation, temp.Path,
+            new RenderSettings { Placement = MedCam.Imaging.Rendering.AnnotationPlacement.Corners });
+
+        var d = PyDicom.Read(written[0].Path)[0];
+
+        Assert.Equal([TestSources.Size, TestSources.Size, 3], d.GetProperty("pixelShape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(2, d.GetProperty("pixelSpacing").GetArrayLength());
     }
 
     [Fact]
@@ -71,7 +97,7 @@ public sealed class DerivedObjectTests(OutputsFixture fixture)
         var source = d.GetProperty("sources")[0];
         Assert.Equal(fixture.UsSopInstanceUid, source[0].GetString());
         Assert.Equal(Enumerable.Range(1, TestSources.UsFrames), source[1].EnumerateArray().Select(e => e.GetInt32()));
-        Assert.Equal([TestSources.UsFrames, TestSources.Size, TestSources.Size, 3], d.GetProperty("pixelShape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([TestSources.UsFrames, TestSources.Rendered.Height, TestSources.Rendered.Width, 3], d.GetProperty("pixelShape").EnumerateArray().Select(e => e.GetInt32()));
     }
 
     [Fact]
@@ -218,9 +244,10 @@ public sealed class DerivedObjectTests(OutputsFixture fixture)
         foreach (var png in new[] { slice, frame })
         {
             var image = MedCam.Imaging.Png.PngDecoder.Decode(File.ReadAllBytes(png));
-            Assert.Equal(TestSources.Size, image.Width);
-            var hot = Pixel(image, (int)(0.6 * TestSources.Size), (int)(0.4 * TestSources.Size));
-            var cold = Pixel(image, (int)(0.15 * TestSources.Size), TestSources.Size / 2);
+            Assert.Equal(TestSources.Rendered.Width, image.Width);
+            var (zoom, top) = (TestSources.Zoom, TestSources.ImageTop);
+            var hot = Pixel(image, zoom * (int)(0.6 * TestSources.Size), top + (zoom * (int)(0.4 * TestSources.Size)));
+            var cold = Pixel(image, zoom * (int)(0.15 * TestSources.Size), top + (zoom * TestSources.Size / 2));
             Assert.True(hot.R > hot.B + 60, $"{png}: the CAM peak should be red in jet, got {hot}.");
             Assert.True(Math.Abs(cold.R - cold.B) < 8 && Math.Abs(cold.G - cold.B) < 8, $"{png}: far from the CAM the source should stay grey, got {cold}.");
         }

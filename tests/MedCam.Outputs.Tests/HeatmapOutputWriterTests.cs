@@ -29,7 +29,7 @@ public sealed class HeatmapOutputWriterTests(OutputsFixture fixture)
         }
 
         var png = PngDecoder.DecodeFile(Path.Combine(temp.Path, "png", "preview_0004.png"));
-        Assert.Equal((TestSources.Size, TestSources.Size, 3), (png.Width, png.Height, png.Channels));
+        Assert.Equal((TestSources.Rendered.Width, TestSources.Rendered.Height, 3), (png.Width, png.Height, png.Channels));
         Assert.Equal(TestSources.Cam(TestSources.CtSlices).Values, NpyFile.ReadSingle(Path.Combine(temp.Path, "cam.npy"), out _));
 
         var json = File.ReadAllText(Path.Combine(temp.Path, "summary.json"));

@@ -11,6 +11,37 @@ public enum AnnotationPlacement
 
     /// <summary>Opaque bands added above and below the image: nothing of the image is covered (the frame grows).</summary>
     Bands,
+
+    /// <summary>
+    /// <see cref="Corners"/> on frames whose shorter side has at least <see cref="AnnotationPlacements.SmallFrameLimit"/>
+    /// pixels; on smaller frames (where corner text would cover much of the image and no line fits beside another)
+    /// <see cref="Bands"/>, with the image magnified by a whole factor (pixel replication) to at least that size so
+    /// the text has room and stays legible.
+    /// </summary>
+    Auto,
+}
+
+/// <summary>Resolves <see cref="AnnotationPlacement.Auto"/> for a frame size.</summary>
+public static class AnnotationPlacements
+{
+    /// <summary>Frames whose shorter side is below this many pixels get bands and magnification under <see cref="AnnotationPlacement.Auto"/>.</summary>
+    public const int SmallFrameLimit = 256;
+
+    /// <summary>The placement used for a <paramref name="width"/> x <paramref name="height"/> source, and the whole magnification of the image (1: none).</summary>
+    public static (AnnotationPlacement Placement, int Zoom) Resolve(AnnotationPlacement placement, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (placement != AnnotationPlacement.Auto)
+        {
+            return (placement, 1);
+        }
+
+        var shorter = Math.Min(width, height);
+        return shorter >= SmallFrameLimit
+            ? (AnnotationPlacement.Corners, 1)
+            : (AnnotationPlacement.Bands, (SmallFrameLimit + shorter - 1) / shorter);
+    }
 }
 
 /// <summary>What the burned-in text says about the result.</summary>

@@ -48,7 +48,7 @@ public static class MultiFrameSecondaryCaptureWriter
             DerivedDatasetFactory.Copy(source.Header, ds, DicomTags.CineRate, required: false);
         }
 
-        if (settings.Placement == Imaging.Rendering.AnnotationPlacement.Corners)
+        if (settings.KeepsSourceGrid(source.Columns, source.Rows))
         {
             DerivedDatasetFactory.Copy(source.Header, ds, DicomTags.PixelSpacing, required: false);
         }

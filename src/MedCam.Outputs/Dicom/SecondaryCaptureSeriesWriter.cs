@@ -38,7 +38,7 @@ public static class SecondaryCaptureSeriesWriter
             RgbPixelModule.AddScEquipment(ds, factory.Options);
             ds.AddOrUpdate(DicomTags.DateOfSecondaryCapture, factory.Date);
             ds.AddOrUpdate(DicomTags.TimeOfSecondaryCapture, factory.Time);
-            if (settings.Placement == Imaging.Rendering.AnnotationPlacement.Corners)
+            if (settings.KeepsSourceGrid(source.Columns, source.Rows))
             {
                 // The SC keeps the source grid, so distances measured on it are real (SC Image module, C.8.6.2).
                 DerivedDatasetFactory.Copy(header, ds, DicomTags.PixelSpacing, required: false);

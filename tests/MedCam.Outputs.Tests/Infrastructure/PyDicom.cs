@@ -28,6 +28,7 @@ for path in sys.argv[1:]:
         "frameTime": float(ds.get("FrameTime", 0) or 0), "frameIncrementPointer": str(ds.get("FrameIncrementPointer", "")),
         "burnedIn": ds.get("BurnedInAnnotation", ""), "seriesDescription": ds.get("SeriesDescription", ""),
         "frameOfReference": str(ds.get("FrameOfReferenceUID", "")),
+        "pixelSpacing": [float(v) for v in ds.get("PixelSpacing", [])],
     }
     if str(ds.SOPClassUID) == "1.2.840.10008.5.1.4.1.1.30":
         if "FloatPixelData" in ds:

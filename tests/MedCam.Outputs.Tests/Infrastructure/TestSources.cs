@@ -1,4 +1,5 @@
 using MedCam.Dicom;
+using MedCam.Imaging.Rendering;
 
 namespace MedCam.Outputs.Tests.Infrastructure;
 
@@ -12,6 +13,23 @@ internal static class TestSources
     public const int CtSlices = 8;
     public const int UsFrames = 6;
     public const double UsFrameTime = 33.3;
+
+    public const int Zoom = 2;
+
+    /// <summary>Overlay options with the writers' two lines left and right (model + method, target + detail).</summary>
+    private static readonly OverlayOptions Annotated = new()
+    {
+        Placement = AnnotationPlacement.Auto,
+        Annotations = new OverlayAnnotations { ModelName = "m", Method = "Grad-CAM", TargetClass = "c", Probability = 0.5, Detail = "slice 1/8" },
+    };
+
+    /// <summary>
+    /// Rendered frames of the 128-pixel sources under the default placement (Auto): magnified twice and given text
+    /// bands, so no text covers the image. <see cref="ImageTop"/> is the first row that shows source row 0.
+    /// </summary>
+    public static (int Width, int Height) Rendered { get; } = OverlayRenderer.OutputSize(Size, Size, Annotated);
+
+    public static int ImageTop { get; } = OverlayRenderer.Render(SourceFrame.Gray8(new byte[Size * Size], Size, Size), new float[Size * Size], Annotated).ImageTop;
 
     public static string StudyUid(string name) => DicomUid.FromName("medcam-test-study", name).Value;
 
