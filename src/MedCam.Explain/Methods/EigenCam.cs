@@ -22,28 +22,45 @@ public sealed class EigenCam : CamMethod
         var a = context.Activations.Span;
         var c = context.Channels;
         var z = context.Positions;
-        var m = Matrix<double>.Build.Dense(z, c);
+        // M (positions × channels) column-major is A's [C, Z] layout: fill the storage directly, no per-element indexer.
+        var storage = new double[z * c];
         var channelSum = new double[z];
         for (var k = 0; k < c; k++)
         {
+            var ak = a.Slice(k * z, z);
             double mean = 0;
             for (var i = 0; i < z; i++)
             {
-                mean += a[(k * z) + i];
-                channelSum[i] += a[(k * z) + i];
+                mean += ak[i];
+                channelSum[i] += ak[i];
             }
 
             mean = context.Options.EigenCamCenter ? mean / z : 0;
+            var column = storage.AsSpan(k * z, z);
             for (var i = 0; i < z; i++)
             {
-                m[i, k] = a[(k * z) + i] - mean;
+                column[i] = ak[i] - mean;
             }
         }
 
+        var m = Matrix<double>.Build.Dense(z, c, storage);
         Vector<double> v;
         if (c <= z)
         {
-            v = TopEigenvector(m.TransposeThisAndMultiply(m));
+            // MᵀM: one vectorised double dot product per channel pair (the layer has few channels, many positions).
+            var gram = Matrix<double>.Build.Dense(c, c);
+            for (var k1 = 0; k1 < c; k1++)
+            {
+                var x = storage.AsSpan(k1 * z, z);
+                for (var k2 = k1; k2 < c; k2++)
+                {
+                    var dot = System.Numerics.Tensors.TensorPrimitives.Dot<double>(x, storage.AsSpan(k2 * z, z));
+                    gram[k1, k2] = dot;
+                    gram[k2, k1] = dot;
+                }
+            }
+
+            v = TopEigenvector(gram);
         }
         else
         {
