@@ -91,10 +91,26 @@ internal sealed class WorkerHarness : IAsyncDisposable
         throw new TimeoutException($"Study {key} did not reach the expected state; last: {last}\nLogs:\n{Logs.All}");
     }
 
+    /// <summary>
+    /// Stops the host, then checks that no log line of this worker and no job log of its child processes
+    /// (outputs/*/run-*/job.log) holds a patient name, ID or birth date: every test that runs a worker checks it.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await Host.StopAsync(stop.Token);
         Host.Dispose();
+        var outputs = Path.Combine(DataFolder, "outputs");
+        var jobLogs = Directory.Exists(outputs) ? Directory.GetFiles(outputs, "job.log", SearchOption.AllDirectories) : [];
+        foreach (var text in jobLogs.Select(File.ReadAllText).Prepend(Logs.All))
+        {
+            foreach (var value in TestStudies.Phi)
+            {
+                if (text.Contains(value, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException($"A worker or job log line holds patient data ('{value}'):\n{text}");
+                }
+            }
+        }
     }
 }
