@@ -41,6 +41,7 @@ public static class StudyPipeline
     public static PipelineResult Run(StudyInput input, PipelineOptions options, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         CamStage.Methods(options.Methods); // an unknown method name fails before any work
+        var torchLoad = StartLoadingTorch();
         var context = new PipelineContext(input, options, progress, cancellationToken);
         Directory.CreateDirectory(context.OutputDirectory);
         Directory.CreateDirectory(context.WorkDirectory);
@@ -49,6 +50,7 @@ public static class StudyPipeline
             var inventory = context.Run(PipelineStage.Load, () => StudyLoader.Load(context));
             var task = Tasks[TaskResolver.Resolve(context, inventory)];
             var package = context.Run(PipelineStage.SelectModel, () => ModelSelector.Select(context, task.Name));
+            torchLoad.GetAwaiter().GetResult(); // a libtorch that cannot load fails here, as it would on first use
             using var study = Translate(() => task.Run(context, inventory, package), package.ModelPath);
             var outputs = OutputStage.Write(context, study);
             var result = new PipelineResult
@@ -75,6 +77,13 @@ public static class StudyPipeline
             throw new PipelineException(string.Join(", ", input.Paths), e.Message, e);
         }
     }
+
+    /// <summary>
+    /// Loads libtorch (and the shim) on a pool thread while the study's headers and pixels are read: loading it costs
+    /// about 0.7 s of CPU (libtorch_cpu's static initialisers), the Load stage is single-threaded I/O and parsing, so
+    /// on two or more cores a cold <c>medcam explain</c> hides most of it. Idempotent; later runs return at once.
+    /// </summary>
+    private static Task StartLoadingTorch() => Task.Run(() => _ = TorchRuntime.LibTorchVersion);
 
     private static ExplainedStudy Translate(Func<ExplainedStudy> run, string modelPath)
     {

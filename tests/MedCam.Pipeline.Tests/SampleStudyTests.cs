@@ -14,12 +14,12 @@ public sealed class SampleStudyTests(SampleRunsFixture fixture, ITestOutputHelpe
     /// <summary>
     /// Grad-CAM energy inside the lesion mask (Score-CAM's energy pointing game) over the chance level (the mask's
     /// share of the grid). Measured on the samples: covid-ct 3.6x and 6.3x (6.0x, 6.1x with the previous CT model),
-    /// lung-us 1.44x and 1.51x, bladder-histo
+    /// lung-us 3.2x and 25.6x (1.44x and 1.51x before the lung-US model was trained with lesion-mask guidance), bladder-histo
     /// (stitched slide map) 3.4x and 2.7x; the thresholds sit well below with margin for retrained models.
     /// </summary>
     [Theory]
     [InlineData("covid-ct", 2.0)]
-    [InlineData("lung-us", 1.2)]
+    [InlineData("lung-us", 2.5)]
     [InlineData("bladder-histo", 1.8)]
     public void GradCam_EnergyInLesion_AboveChanceByThreshold(string task, double minimumRatio)
     {
