@@ -78,13 +78,13 @@ public sealed class JournalTests
             File.Delete(file);
         }
 
-        await using (var recovered = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0 }))
+        await using (var recovered = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalSegmentBytes = 4L << 20 }))
         {
             Assert.Equal(files.Length, recovered.ReplayedInstances);
         }
 
         DicomBytes.AssertAllArrivedIdentical(files, Received(root));
-        await using var again = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0 });
+        await using var again = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalSegmentBytes = 4L << 20 });
         Assert.Equal(0, again.ReplayedInstances);
     }
 
@@ -112,7 +112,7 @@ public sealed class JournalTests
         bytes[starts[2] + JournalFormat.RecordHeaderBytes + 1000] ^= 0xFF;
         await File.WriteAllBytesAsync(segment, bytes);
 
-        await using (var recovered = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0 }))
+        await using (var recovered = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalSegmentBytes = 4L << 20 }))
         {
             Assert.Equal(files.Length - 1, recovered.ReplayedInstances);
         }
@@ -134,7 +134,7 @@ public sealed class JournalTests
             Assert.All(await Client(scp.Port).StoreFilesAsync(files), r => Assert.Equal(DimseStatus.Success, r.Status));
             await scp.Server.StopAsync(CancellationToken.None);
             await scp.Store.DisposeAsync();
-            await using var reopened = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0 });
+            await using var reopened = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalSegmentBytes = 4L << 20 });
             Assert.Equal(0, reopened.ReplayedInstances);
             DicomBytes.AssertAllArrivedIdentical(files, Received(root));
         }
@@ -164,7 +164,14 @@ public sealed class JournalTests
     /// <summary>Receives <paramref name="files"/> into a journal that never checkpoints, then stops without disposing the store (a crash).</summary>
     private static async Task<IReadOnlyList<StoreResult>> ReceiveWithoutCleanStopAsync(string root, string[] files)
     {
-        var store = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalCheckpointInterval = TimeSpan.FromHours(1) });
+        var store = new DicomFileStore(new DicomFileStoreOptions
+        {
+            Root = root,
+            MinimumFreeBytes = 0,
+            JournalSegmentBytes = 4L << 20,
+            JournalCheckpointIdle = Timeout.InfiniteTimeSpan,
+            JournalCheckpointInterval = TimeSpan.FromHours(1),
+        });
         await using var server = new DicomServerBuilder().ListenOn(IPAddress.Loopback, 0).WithAeTitle(ScpHarness.AeTitle).UseStore(store).Build();
         await server.StartAsync();
         return await Client(server.LocalEndPoint.Port).StoreFilesAsync(files);

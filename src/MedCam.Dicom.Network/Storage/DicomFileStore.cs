@@ -143,12 +143,16 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
         }
 
         var relative = Path.GetRelativePath(root, target).Replace(Path.DirectorySeparatorChar, '/');
-        reservation.Write(buffer.Seal(reservation.Segment.Id, relative, Crc32C.Quarters(payload.Span)));
-        var commit = reservation.CommitAsync();
+        var record = buffer.Seal(reservation.Segment.Id, relative, Crc32C.Quarters(payload.Span));
+        reservation.Write(record);
+        reservation.StartWriteback(record.Length);
+
+        // The device writes the record while the final file goes to the page cache; then one flush commits it.
         WriteFile(temporary, payload.Span);
-        await commit.ConfigureAwait(false);
+        await reservation.CommitAsync().ConfigureAwait(false);
         Directory.CreateDirectory(folder);
         File.Move(temporary, target, overwrite: true);
+        reservation.Materialised(target);
         return new StoredInstance(target, request.SopClassUid, request.SopInstanceUid, studyUid, request.TransferSyntaxUid, payload.Length, request.Association.CallingAeTitle, request.Association.Id);
     }
 

@@ -28,13 +28,18 @@ public sealed record DicomFileStoreOptions
     public int JournalInitialSegments { get; init; } = 2;
 
     /// <summary>Most journal segments kept; when all are in use an instance falls back to per-file fsync.</summary>
-    public int JournalMaxSegments { get; init; } = 6;
+    public int JournalMaxSegments { get; init; } = 8;
 
     /// <summary>
-    /// How often the journal is checkpointed: materialised files and folders are synced in one batch and their
-    /// journal segment retired (reused). Smaller values bound the replay work after a crash.
+    /// A checkpoint (materialised files and folders synced in one background batch, their journal segment retired
+    /// for reuse) runs once no instance has arrived for this long; <see cref="Timeout.InfiniteTimeSpan"/> turns the
+    /// idle trigger off. Checkpoints also run when fewer than two segments are ready, and after
+    /// <see cref="JournalCheckpointInterval"/> at the latest.
     /// </summary>
-    public TimeSpan JournalCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan JournalCheckpointIdle { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest time between checkpoints under continuous load (bounds the replay work after a crash).</summary>
+    public TimeSpan JournalCheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Instances larger than this bypass the journal and are stored with per-file fsync.</summary>
     public long JournalMaxRecordBytes { get; init; } = 16L * 1024 * 1024;

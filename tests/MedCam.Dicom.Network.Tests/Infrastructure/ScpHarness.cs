@@ -37,7 +37,8 @@ internal sealed class ScpHarness : IAsyncDisposable
         var temp = new TempDir("medcam-scp");
         var root = temp.Sub("store");
         var logs = new CapturingLoggerFactory();
-        var storeOptions = new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 1024 * 1024 };
+        // Small journal segments: tests send little, and every harness preallocates its own.
+        var storeOptions = new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 1024 * 1024, JournalSegmentBytes = 4L << 20 };
         storeOptions = store?.Invoke(storeOptions) ?? storeOptions;
         var fileStore = new DicomFileStore(storeOptions, logs.CreateLogger<DicomFileStore>());
         var builder = new DicomServerBuilder()

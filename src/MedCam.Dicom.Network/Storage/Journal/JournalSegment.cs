@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Microsoft.Win32.SafeHandles;
 
 namespace MedCam.Dicom.Network.Storage.Journal;
@@ -34,6 +35,9 @@ internal sealed class JournalSegment : IDisposable
     public long WriteOffset { get; set; }
 
     public int Records { get; set; }
+
+    /// <summary>Final files renamed into place from this use's records, unsynced until the checkpoint.</summary>
+    public ConcurrentQueue<string> Materialised { get; } = new();
 
     /// <summary>Records reserved whose final file is not yet renamed into place.</summary>
     public int InFlight => Volatile.Read(ref inFlight);
@@ -73,7 +77,10 @@ internal sealed class JournalSegment : IDisposable
         return new JournalSegment(path, handle, RandomAccess.GetLength(handle));
     }
 
-    /// <summary>Puts the segment to use under a fresh id; durable before any record is written into it.</summary>
+    /// <summary>
+    /// Puts the segment to use under a fresh id, durable before any record is written into it; records of the
+    /// previous use no longer match, which is how a checkpointed segment is retired.
+    /// </summary>
     public void Activate(ulong sequence)
     {
         Id = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
@@ -81,14 +88,7 @@ internal sealed class JournalSegment : IDisposable
         WriteHeader();
         WriteOffset = JournalFormat.SegmentHeaderBytes;
         Records = 0;
-    }
-
-    /// <summary>Retires the segment (its records are all materialised and synced); durable on return.</summary>
-    public void MarkFree()
-    {
-        Id = 0;
-        WriteHeader();
-        WriteOffset = Capacity;
+        Materialised.Clear();
     }
 
     public void Reserve() => Interlocked.Increment(ref inFlight);

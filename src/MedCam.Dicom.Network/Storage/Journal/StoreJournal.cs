@@ -8,9 +8,10 @@ namespace MedCam.Dicom.Network.Storage.Journal;
 /// The write-ahead journal behind <see cref="StoreDurability.Journal"/>: a small pool of preallocated segment
 /// files in <c>Root/.journal/</c>. A C-STORE reserves room in the active segment, writes its record and asks the
 /// flusher thread for durability; the flusher makes one fdatasync per segment for every request queued since its
-/// last flush (group commit across associations). A checkpointer seals the active segment every interval (or
-/// when it is full), waits until every record in it has been renamed into its final place, makes all of that
-/// durable with one syncfs and retires the segment for reuse. <see cref="Open"/> replays live segments first.
+/// last flush (group commit across associations). A checkpointer seals the active segment once the store is idle
+/// (or the interval has passed), checkpoints sealed segments when idle, when fewer than two segments are ready,
+/// or when due: it waits until every record has been renamed into its final place, syncs those files and their
+/// folders in one batch and retires the segments for reuse. <see cref="Open"/> replays live segments first.
 /// </summary>
 internal sealed class StoreJournal : IAsyncDisposable
 {
@@ -24,16 +25,19 @@ internal sealed class StoreJournal : IAsyncDisposable
     private readonly Queue<JournalSegment> ready = new();
     private readonly List<JournalSegment> sealedSegments = [];
     private readonly object flushGate = new();
-    private readonly SemaphoreSlim flushSignal = new(0);
-    private readonly Thread flusher;
+    private readonly HashSet<JournalSegment> unflushed = [];
     private readonly SemaphoreSlim checkpointSignal = new(0);
     private readonly CancellationTokenSource stopping = new();
     private Task checkpointer = Task.CompletedTask;
-    private List<(JournalSegment Segment, TaskCompletionSource Done)> pending = [];
+    private TaskCompletionSource flushDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long flushesStarted;
+    private long flushesCompleted;
+    private bool flushing;
     private JournalSegment? active;
     private ulong nextSequence = 1;
+    private long lastAppend = Environment.TickCount64;
+    private long lastCheckpoint = Environment.TickCount64;
     private volatile bool failed;
-    private bool flusherStopping;
 
     private StoreJournal(string root, DicomFileStoreOptions options, ILogger logger, Func<long> freeBytes)
     {
@@ -42,7 +46,6 @@ internal sealed class StoreJournal : IAsyncDisposable
         this.logger = logger;
         this.freeBytes = freeBytes;
         folder = Path.Combine(root, ".journal");
-        flusher = new Thread(FlushLoop) { IsBackground = true, Name = "medcam-journal-flush" };
     }
 
     /// <summary>Records replayed by <see cref="Open"/> (acknowledged or not, each is now at its final path).</summary>
@@ -67,7 +70,6 @@ internal sealed class StoreJournal : IAsyncDisposable
         try
         {
             journal.Recover();
-            journal.flusher.Start();
             journal.checkpointer = Task.Run(journal.CheckpointLoopAsync);
             return journal;
         }
@@ -112,8 +114,10 @@ internal sealed class StoreJournal : IAsyncDisposable
                     }
 
                     active = next;
+                    wake |= ready.Count < 2;
                 }
 
+                lastAppend = Environment.TickCount64;
                 var offset = active.WriteOffset;
                 active.WriteOffset += bytes;
                 active.Records++;
@@ -130,23 +134,92 @@ internal sealed class StoreJournal : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes once every record written to <paramref name="segment"/> before the call is on stable storage.</summary>
-    internal Task FlushAsync(JournalSegment segment)
+    /// <summary>
+    /// Returns once every record written to <paramref name="segment"/> before the call is on stable storage. Needs a
+    /// flush that starts after the call: leads one when none is running, otherwise waits for the running one and
+    /// then for (or leads) the next.
+    /// </summary>
+    internal async ValueTask CommitAsync(JournalSegment segment)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long needed;
         lock (flushGate)
         {
-            if (flusherStopping)
-            {
-                done.SetException(new ObjectDisposedException(nameof(StoreJournal)));
-                return done.Task;
-            }
-
-            pending.Add((segment, done));
+            unflushed.Add(segment);
+            needed = flushesStarted + 1;
         }
 
-        flushSignal.Release();
-        return done.Task;
+        while (true)
+        {
+            Task wait;
+            JournalSegment[] batch;
+            long generation;
+            lock (flushGate)
+            {
+                if (flushesCompleted >= needed)
+                {
+                    return;
+                }
+
+                if (flushing)
+                {
+                    wait = flushDone.Task;
+                    batch = [];
+                    generation = 0;
+                }
+                else
+                {
+                    flushing = true;
+                    generation = ++flushesStarted;
+                    batch = [.. unflushed];
+                    unflushed.Clear();
+                    wait = Task.CompletedTask;
+                }
+            }
+
+            if (batch.Length == 0 && generation == 0)
+            {
+                await wait.ConfigureAwait(false);
+                continue;
+            }
+
+            Exception? error = null;
+            try
+            {
+                foreach (var dirty in batch)
+                {
+                    DurableFile.DataSync(dirty.Handle);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // After a failed fdatasync the kernel may have dropped the dirty pages: trust nothing more.
+                failed = true;
+                error = ex;
+                logger.LogError(ex, "Journal flush failed; falling back to per-file fsync");
+            }
+
+            TaskCompletionSource done;
+            lock (flushGate)
+            {
+                flushing = false;
+                done = flushDone;
+                flushDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (error is null)
+                {
+                    flushesCompleted = generation;
+                }
+            }
+
+            if (error is null)
+            {
+                done.SetResult();
+            }
+            else
+            {
+                done.SetException(error);
+                throw error;
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -184,20 +257,13 @@ internal sealed class StoreJournal : IAsyncDisposable
 
         try
         {
-            Checkpoint();
+            _ = Checkpoint();
         }
         catch (IOException ex)
         {
             logger.LogError(ex, "Final journal checkpoint failed; the journal replays at the next start");
         }
 
-        lock (flushGate)
-        {
-            flusherStopping = true;
-        }
-
-        flushSignal.Release();
-        flusher.Join();
         lock (gate)
         {
             foreach (var segment in segments)
@@ -217,65 +283,16 @@ internal sealed class StoreJournal : IAsyncDisposable
         }
     }
 
-    private void FlushLoop()
-    {
-        while (true)
-        {
-            flushSignal.Wait();
-            List<(JournalSegment Segment, TaskCompletionSource Done)> batch;
-            lock (flushGate)
-            {
-                batch = pending;
-                pending = [];
-                if (batch.Count == 0)
-                {
-                    if (flusherStopping)
-                    {
-                        return;
-                    }
-
-                    continue;
-                }
-            }
-
-            foreach (var segment in batch.Select(b => b.Segment).Distinct())
-            {
-                Exception? error = null;
-                try
-                {
-                    DurableFile.DataSync(segment.Handle);
-                }
-                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-                {
-                    // After a failed fdatasync the kernel may have dropped the dirty pages: trust nothing more.
-                    failed = true;
-                    error = ex;
-                    logger.LogError(ex, "Journal flush failed; falling back to per-file fsync");
-                }
-
-                foreach (var (_, done) in batch.Where(b => b.Segment == segment))
-                {
-                    if (error is null)
-                    {
-                        done.SetResult();
-                    }
-                    else
-                    {
-                        done.SetException(error);
-                    }
-                }
-            }
-        }
-    }
-
     private async Task CheckpointLoopAsync()
     {
         var token = stopping.Token;
+        var idleTrigger = options.JournalCheckpointIdle != Timeout.InfiniteTimeSpan;
+        var poll = idleTrigger && options.JournalCheckpointIdle < options.JournalCheckpointInterval ? options.JournalCheckpointIdle : options.JournalCheckpointInterval;
         while (!token.IsCancellationRequested)
         {
             try
             {
-                await checkpointSignal.WaitAsync(options.JournalCheckpointInterval, token).ConfigureAwait(false);
+                await checkpointSignal.WaitAsync(poll, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -284,27 +301,40 @@ internal sealed class StoreJournal : IAsyncDisposable
 
             try
             {
+                var now = Environment.TickCount64;
+                var idle = idleTrigger && now - Volatile.Read(ref lastAppend) >= options.JournalCheckpointIdle.TotalMilliseconds;
+                var due = now - lastCheckpoint >= options.JournalCheckpointInterval.TotalMilliseconds;
+                bool pressure;
                 lock (gate)
                 {
-                    if (active is { Records: > 0 })
+                    if ((idle || due) && active is { Records: > 0 })
                     {
                         sealedSegments.Add(active);
                         active = null;
                     }
+
+                    pressure = ready.Count < 2;
                 }
 
-                Checkpoint();
-                EnsureSpare();
+                if (idle || due || pressure)
+                {
+                    if (Checkpoint())
+                    {
+                        lastCheckpoint = now;
+                    }
+
+                    EnsureSpare(idle ? 2 : 1);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                logger.LogError(ex, "Journal checkpoint failed; retrying at the next interval");
+                logger.LogError(ex, "Journal checkpoint failed; retrying");
             }
         }
     }
 
-    /// <summary>Syncs everything the oldest fully materialised sealed segments produced, then retires them.</summary>
-    private void Checkpoint()
+    /// <summary>Syncs the files the oldest fully materialised sealed segments produced, then retires them; false when none could be.</summary>
+    private bool Checkpoint()
     {
         List<JournalSegment> retire = [];
         lock (gate)
@@ -323,13 +353,13 @@ internal sealed class StoreJournal : IAsyncDisposable
 
         if (retire.Count == 0)
         {
-            return;
+            return false;
         }
 
-        DurableFile.SyncFileSystem(root);
+        SyncMaterialised(retire.SelectMany(s => s.Materialised).ToList());
         foreach (var segment in retire)
         {
-            segment.MarkFree();
+            // A fresh id retires every record of the previous use in one header write.
             lock (gate)
             {
                 sealedSegments.Remove(segment);
@@ -337,16 +367,33 @@ internal sealed class StoreJournal : IAsyncDisposable
                 ready.Enqueue(segment);
             }
         }
+
+        return true;
     }
 
-    private void EnsureSpare()
+    /// <summary>The files, then every folder holding one, then the root (new study folders are entries in it).</summary>
+    private void SyncMaterialised(List<string> files)
+    {
+        DurableFile.SyncFiles(files);
+        foreach (var directory in files.Select(Path.GetDirectoryName).Distinct(StringComparer.Ordinal))
+        {
+            if (directory is not null && directory != root && Directory.Exists(directory))
+            {
+                DurableFile.SyncDirectory(directory);
+            }
+        }
+
+        DurableFile.SyncDirectory(root);
+    }
+
+    private void EnsureSpare(int wanted)
     {
         while (true)
         {
             string path;
             lock (gate)
             {
-                if (ready.Count > 0 || segments.Count >= options.JournalMaxSegments || stopping.IsCancellationRequested)
+                if (ready.Count >= wanted || segments.Count >= options.JournalMaxSegments || stopping.IsCancellationRequested)
                 {
                     return;
                 }
@@ -406,23 +453,17 @@ internal sealed class StoreJournal : IAsyncDisposable
         }
 
         // Oldest use first, so a later version of the same instance ends up on top.
+        var replayed = new List<string>();
         foreach (var (segment, id, _) in live.OrderBy(l => l.Sequence))
         {
-            Replayed += Replay(segment, id);
+            Replay(segment, id, replayed);
         }
 
-        if (live.Count > 0)
+        Replayed = replayed.Count;
+        if (Replayed > 0)
         {
-            DurableFile.SyncFileSystem(root);
-            if (Replayed > 0)
-            {
-                logger.LogWarning("Journal replay: {Count} instance(s) from an unclean stop restored to their final paths", Replayed);
-            }
-        }
-
-        foreach (var (segment, _, _) in live.OrderBy(l => l.Sequence))
-        {
-            segment.MarkFree();
+            SyncMaterialised(replayed);
+            logger.LogWarning("Journal replay: {Count} instance(s) from an unclean stop restored to their final paths", Replayed);
         }
 
         foreach (var segment in segments)
@@ -443,9 +484,8 @@ internal sealed class StoreJournal : IAsyncDisposable
     }
 
     /// <summary>Materialises every intact record of a live segment, in offset (= reservation) order.</summary>
-    private int Replay(JournalSegment segment, ulong segmentId)
+    private void Replay(JournalSegment segment, ulong segmentId, List<string> replayed)
     {
-        var count = 0;
         var header = new byte[JournalFormat.RecordHeaderBytes];
         for (long offset = JournalFormat.SegmentHeaderBytes; offset + header.Length <= segment.Capacity;)
         {
@@ -461,7 +501,7 @@ internal sealed class StoreJournal : IAsyncDisposable
                     if (RandomAccess.Read(segment.Handle, span, offset + JournalFormat.RecordHeaderBytes) == length && Crc32C.Quarters(span) == crc)
                     {
                         Materialise(target, span);
-                        count++;
+                        replayed.Add(target);
                         offset += JournalFormat.RecordBytes(length);
                         continue;
                     }
@@ -474,8 +514,6 @@ internal sealed class StoreJournal : IAsyncDisposable
 
             offset += JournalFormat.Block;
         }
-
-        return count;
     }
 
     private string? ResolveTarget(string relative)
@@ -522,7 +560,13 @@ internal sealed class JournalReservation : IDisposable
     /// <summary>Writes the record (header block first, already stamped with <see cref="JournalSegment.Id"/>).</summary>
     public void Write(ReadOnlySpan<byte> record) => RandomAccess.Write(Segment.Handle, record, Offset);
 
-    public Task CommitAsync() => journal.FlushAsync(Segment);
+    public ValueTask CommitAsync() => journal.CommitAsync(Segment);
+
+    /// <summary>Starts writing the record to the device now (no flush), so the commit mostly waits for the flush.</summary>
+    public void StartWriteback(long length) => DurableFile.StartWriteback(Segment.Handle, Offset, length);
+
+    /// <summary>The record's final file is in place (unsynced): the checkpoint syncs it before retiring the segment.</summary>
+    public void Materialised(string path) => Segment.Materialised.Enqueue(path);
 
     public void Dispose()
     {
