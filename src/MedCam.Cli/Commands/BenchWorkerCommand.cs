@@ -148,6 +148,9 @@ internal static class BenchWorkerCommand
                 throw new InvalidOperationException($"the worker refused {Path.GetFileName(refused.Path)}: {refused.Error}");
             }
 
+            // Where the time goes: the ledger's state changes of this study, polled every 10 ms.
+            using var stopPhases = new CancellationTokenSource();
+            var phases = WatchPhasesAsync(ledger, SqliteJobLedger.KeyOf(latency.Uid), lastReceived, stopPhases.Token);
             TimeSpan elapsed;
             if (orthanc is not null)
             {
@@ -161,9 +164,14 @@ internal static class BenchWorkerCommand
                 elapsed = Stopwatch.GetElapsedTime(lastReceived, arrivals[latency.Uid]);
             }
 
+            await stopPhases.CancelAsync().ConfigureAwait(false);
+            var seen = await phases.ConfigureAwait(false);
             var where = orthanc is null ? "the destination SCP" : "Orthanc";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"latency ({Path.GetFileName(settings.LatencyStudy)}, {latency.Files.Count} instances, routing {Path.GetFileName(settings.Routing)}): last instance received → SC series stored in {where}: {elapsed.TotalSeconds:0.00} s (quiet time {settings.QuietSeconds:0.0} s, so {elapsed.TotalSeconds - settings.QuietSeconds:0.00} s of work)"));
+
+            Console.WriteLine("  ledger state first seen after the last instance: " + string.Join(", ",
+                seen.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.State.ToString().ToLowerInvariant()} {p.After.TotalSeconds:0.00} s"))));
 
             // 2. Throughput: four senders at once over the synthetic studies.
             var clock = Stopwatch.StartNew();
@@ -207,6 +215,30 @@ internal static class BenchWorkerCommand
             {
             }
         }
+    }
+
+    /// <summary>When the study's ledger state first took each value, counted from <paramref name="origin"/>.</summary>
+    private static async Task<List<(StudyState State, TimeSpan After)>> WatchPhasesAsync(IJobLedger ledger, string key, long origin, CancellationToken cancellationToken)
+    {
+        var seen = new List<(StudyState State, TimeSpan After)>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (ledger.Get(key) is { } record && (seen.Count == 0 || seen[^1].State != record.State))
+            {
+                seen.Add((record.State, Stopwatch.GetElapsedTime(origin)));
+            }
+
+            try
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return seen;
     }
 
     private static (string Uid, IReadOnlyList<string> Files) StudyOf(IReadOnlyList<string> files)
