@@ -15,12 +15,13 @@ public static class PipelineReport
         text.AppendLine("  probabilities: " + string.Join(", ", p.ClassNames.Select((n, i) => string.Create(CultureInfo.InvariantCulture, $"{n} {p.Probabilities[i]:0.000}"))));
         foreach (var m in result.Methods)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {m.Method}: {m.DicomFiles.Count} DICOM object(s), {m.ResearchFiles.Count} research file(s) in {m.Directory}");
+            var primary = result.Methods.Count > 1 && m.Method == result.PrimaryMethod ? " (primary)" : "";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {m.Method}{primary}: {m.DicomFiles.Count} DICOM object(s), {m.ResearchFiles.Count} research file(s) in {m.Directory}");
         }
 
         if (result.FhirBundle is { } bundle)
         {
-            text.AppendLine("  FHIR bundle: " + bundle);
+            text.AppendLine("  FHIR bundle: " + bundle + (result.Methods.Count > 1 ? $" ({result.PrimaryMethod}; each method's folder has its own bundle.json)" : ""));
         }
 
         text.Append("  summary: " + result.SummaryPath);

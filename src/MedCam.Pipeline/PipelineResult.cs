@@ -34,8 +34,15 @@ public sealed record PipelineResult
     /// <summary>Every DICOM object written, all methods.</summary>
     public IReadOnlyList<string> DicomFiles => Methods.SelectMany(m => m.DicomFiles).ToList();
 
-    /// <summary>The FHIR bundle of the first method (the default method's), if written.</summary>
-    public string? FhirBundle => Methods.Select(m => m.FhirBundle).FirstOrDefault(b => b is not null);
+    /// <summary>
+    /// The run's primary method: the first method asked for (for "all", Grad-CAM) that produced a map. Its outputs
+    /// are the study's answer (<see cref="FhirBundle"/>, what the worker exports); the other methods' outputs sit
+    /// beside it, each folder complete with its own bundle, for comparison.
+    /// </summary>
+    public string? PrimaryMethod => Methods.Count > 0 ? Methods[0].Method : null;
+
+    /// <summary>The FHIR bundle of the primary method, if written (each method's own is in <see cref="MethodOutputs.FhirBundle"/>).</summary>
+    public string? FhirBundle => Methods.Count > 0 ? Methods[0].FhirBundle : null;
 
     /// <summary>Research files (NIfTI, PNG, .npy, per-frame and slide-level extras), all methods.</summary>
     public IReadOnlyList<string> ResearchFiles => Methods.SelectMany(m => m.ResearchFiles).ToList();

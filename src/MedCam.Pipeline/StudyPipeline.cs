@@ -118,6 +118,8 @@ public static class StudyPipeline
                 ["probabilities"] = new JsonObject(p.ClassNames.Select((n, i) => KeyValuePair.Create(n, (JsonNode?)Math.Round(p.Probabilities[i], 5)))),
             },
             ["details"] = study.Details.DeepClone(),
+            ["primary_method"] = result.PrimaryMethod,
+            ["fhir_bundle"] = result.FhirBundle is null ? null : Rel(result.FhirBundle),
             ["methods"] = new JsonArray(result.Methods.Select(m => (JsonNode)new JsonObject
             {
                 ["method"] = m.Method,

@@ -24,12 +24,21 @@ public static class CamStage
         ["cfcam"] = "CF-CAM",
     };
 
-    /// <summary>The methods of a run ("all" expands), created; throws naming an unknown one.</summary>
+    /// <summary>The method a run uses when none is named, and the primary method of "all".</summary>
+    public const string DefaultMethod = "gradcam";
+
+    /// <summary>
+    /// The methods of a run, created, in order; throws naming an unknown one. The first is the run's primary method
+    /// (its FHIR bundle is the study's, see <see cref="PipelineResult.PrimaryMethod"/>): the first one named, and for
+    /// "all" the default, Grad-CAM, followed by every other method.
+    /// </summary>
     public static IReadOnlyList<CamMethod> Methods(IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
-        var expanded = names.Count == 1 && names[0].Equals("all", StringComparison.OrdinalIgnoreCase) ? CamMethods.Names : names;
-        return expanded.Count == 0 ? [CamMethods.Create("gradcam")] : expanded.Select(CamMethods.Create).DistinctBy(m => m.Name).ToArray();
+        var expanded = names.Count == 1 && names[0].Equals("all", StringComparison.OrdinalIgnoreCase)
+            ? [DefaultMethod, .. CamMethods.Names.Where(n => n != DefaultMethod)]
+            : names;
+        return expanded.Count == 0 ? [CamMethods.Create(DefaultMethod)] : expanded.Select(CamMethods.Create).DistinctBy(m => m.Name).ToArray();
     }
 
     /// <summary>The method as people write it (Grad-CAM), for DICOM and FHIR.</summary>
