@@ -8,6 +8,10 @@
                                         hook on the target layer, backward of the class-1 logit, channel weights,
                                         ReLU, trilinear upsampling to the input grid, min-max: the same work
                                         `medcam explain` does. Prints JSON (ms per run, map sums).
+  bench_cam_peer.py serve OUT_DIR --threads T --warmup W
+                                        as run, but stays up: each stdin line names a method (gradcam or
+                                        gradcam++), one timed run answers one JSON line {"ms", "sum"}; so the
+                                        bench can interleave the peer's runs with MedCam's on a loaded machine.
 """
 import argparse
 import json
@@ -34,7 +38,7 @@ def finish(cam, size):
     return (cam - lo) / (hi - lo) if float(hi - lo) > 0 else torch.zeros_like(cam)
 
 
-def run(out_dir, threads, repeat, warmup):
+def methods(out_dir, threads):
     torch.set_num_threads(threads)
     net = bench_runtime.BenchNet3d().eval()
     net.load_state_dict(torch.load(os.path.join(out_dir, "weights.pth")))
@@ -68,23 +72,49 @@ def run(out_dir, threads, repeat, warmup):
         w = (alpha * torch.relu(g)).sum(dim=(2, 3, 4), keepdim=True)
         return finish((w * a).sum(1), x.shape[2:])
 
-    result = {"torch": torch.__version__, "threads": torch.get_num_threads()}
-    for name, fn in (("gradcam", gradcam), ("gradcam++", gradcampp)):
+    return {"gradcam": gradcam, "gradcam++": gradcampp}
+
+
+def timed(fn):
+    start = time.perf_counter()
+    cam = fn()
+    return (time.perf_counter() - start) * 1000, float(cam.sum())
+
+
+def run(out_dir, threads, repeat, warmup):
+    result = {"torch": torch.__version__, "threads": threads}
+    for name, fn in methods(out_dir, threads).items():
         for _ in range(warmup):
             fn()
         times = []
         for _ in range(repeat):
-            start = time.perf_counter()
-            cam = fn()
-            times.append((time.perf_counter() - start) * 1000)
-        result[name] = {"ms": times, "sum": float(cam.sum())}
+            ms, total = timed(fn)
+            times.append(ms)
+        result[name] = {"ms": times, "sum": total}
     json.dump(result, sys.stdout)
     print()
 
 
+def serve(out_dir, threads, warmup):
+    table = methods(out_dir, threads)
+    for fn in table.values():
+        for _ in range(warmup):
+            fn()
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if name in ("", "quit"):
+            break
+        if name not in table:
+            print(json.dumps({"error": "unknown method " + name}), flush=True)
+            continue
+        ms, total = timed(table[name])
+        print(json.dumps({"ms": ms, "sum": total}), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("action", choices=["export", "run"])
+    parser.add_argument("action", choices=["export", "run", "serve"])
     parser.add_argument("out_dir")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
@@ -92,6 +122,8 @@ def main():
     args = parser.parse_args()
     if args.action == "export":
         bench_runtime.export(args.out_dir)
+    elif args.action == "serve":
+        serve(args.out_dir, args.threads, args.warmup)
     else:
         run(args.out_dir, args.threads, args.repeat, args.warmup)
     return 0
