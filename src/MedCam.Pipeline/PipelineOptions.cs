@@ -29,6 +29,9 @@ public sealed record PipelineOptions
     /// <summary>Outputs to write; null: every format the source kind allows (Parametric Map for volumes only).</summary>
     public OutputFormat? Formats { get; init; }
 
+    /// <summary>How heatmaps and text are drawn (colour map, window, text placement); null: <see cref="RenderSettings.Default"/> (placement Auto).</summary>
+    public RenderSettings? Render { get; init; }
+
     /// <summary>Lung US: Gaussian σ in frames applied to the per-frame maps along time (Born et al. use none; 1 frame keeps flicker down).</summary>
     public double TemporalSigmaFrames { get; init; } = 1.0;
 

@@ -44,6 +44,7 @@ public static class OutputStage
                     Parameters = map.Parameters,
                 },
                 Formats = formats,
+                Render = context.Options.Render ?? RenderSettings.Default,
                 Dicom = context.Options.CreatedAt is { } at ? DerivedObjectOptions.Default with { CreatedAt = at } : DerivedObjectOptions.Default,
             };
             var summary = context.Run(PipelineStage.Write, () => HeatmapOutputWriter.Write(study.Source, map.Map, request, folder));
