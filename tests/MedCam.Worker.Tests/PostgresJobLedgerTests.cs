@@ -104,6 +104,43 @@ public sealed class PostgresJobLedgerTests(PostgresFixture postgres) : JobLedger
     }
 
     [Fact]
+    public async Task Serve_TwoWorkersSharingOnePostgresLedger_EveryStudyProcessedOnceByOneWorker()
+    {
+        const int Studies = 8;
+        using var temp = new TempDir();
+        await using var destination = await StorescpPeer.StartAsync(temp.Sub("dest"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Destinations:0"] = destination.Destination,
+            ["LedgerConnectionString"] = connectionString,
+            ["MaxParallelJobs"] = "2",
+        };
+        await using var a = await WorkerHarness.StartAsync(temp.Sub("a"), settings);
+        await using var b = await WorkerHarness.StartAsync(temp.Sub("b"), settings);
+        var studies = Enumerable.Range(0, Studies).Select(i => TestStudies.WriteCt(temp.Sub($"study-{i}"), $"pg-shared-{i}", 3)).ToList();
+
+        // Each worker receives half of the studies; both schedulers claim from the one shared ledger.
+        var sends = await Task.WhenAll(
+            a.SendAsync(studies.Where((_, i) => i % 2 == 0).SelectMany(s => s.Files)),
+            b.SendAsync(studies.Where((_, i) => i % 2 == 1).SelectMany(s => s.Files)));
+        Assert.All(sends, r => Assert.True(r.ExitCode == 0, r.Output));
+        foreach (var study in studies)
+        {
+            var record = await a.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Done, TimeSpan.FromSeconds(120));
+            Assert.Equal(1, record.Run);
+        }
+
+        // Each study's run was started by exactly one of the two workers, and its results arrived once.
+        foreach (var study in studies)
+        {
+            var runs = new[] { a, b }.Count(w => w.Logs.Lines.Any(l => l.Contains($"Study {SqliteJobLedger.KeyOf(study.StudyInstanceUid)}: run 1 ", StringComparison.Ordinal)));
+            Assert.Equal(1, runs);
+        }
+
+        Assert.Equal(Studies * 4, destination.ReceivedUids().Count);
+    }
+
+    [Fact]
     public async Task Serve_LedgerConnectionString_StudyProcessedThroughPostgresLedger()
     {
         using var temp = new TempDir();
