@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MedCam.Imaging.Rendering;
 using MedCam.Outputs;
 using MedCam.Pipeline;
 using MedCam.Torch;
@@ -11,7 +12,9 @@ namespace MedCam.Cli.Commands;
 /// <summary>
 /// <c>medcam bench e2e</c>: the covid-ct main job end to end on the sample CT study (DICOM in, Grad-CAM, one Secondary
 /// Capture per slice out) in MedCam's pipeline against the same job in Python (pydicom + torch + tensor-hook Grad-CAM +
-/// pydicom SC writing, src/MedCam.Pipeline/Bench/bench_e2e_peer.py) in the same run. Every side runs as its own child
+/// pydicom SC writing, src/MedCam.Pipeline/Bench/bench_e2e_peer.py) in the same run. Like for like, the SC-only
+/// side writes SCs on the source grid as the peer does (corner text placement; the default, Auto, magnifies 128-pixel
+/// slices to 256 and adds text bands, which the all-outputs side keeps). Every side runs as its own child
 /// process under src/MedCam.Pipeline/Bench/measure_process.py, which reads that child's peak RSS from wait4(2), so the
 /// memory figures are per process and measured the same way for both sides. Warm: one process per side runs the job
 /// repeatedly in process (median of runs 2..n). Cold: whole processes (<c>medcam explain</c> vs <c>python3 peer</c>,
@@ -77,6 +80,8 @@ internal static class BenchE2eCommand
                 Task = "covid-ct",
                 Model = modelPath,
                 Formats = selected,
+                // SC only is compared with the peer's plain 128 x 128 SCs: same grid (corners); all outputs: defaults.
+                Render = selected is null ? null : new RenderSettings { Placement = AnnotationPlacement.Corners },
             });
             var seconds = watch.Elapsed.TotalSeconds;
             Console.WriteLine(new JsonObject { ["run"] = i, ["seconds"] = seconds, ["predicted"] = result.Prediction.ClassIndex, ["files"] = result.DicomFiles.Count + result.ResearchFiles.Count }.ToJsonString());
@@ -107,7 +112,7 @@ internal static class BenchE2eCommand
             string[] Cold(string side, string outDir) => side switch
             {
                 "python-sc" => [Python, peer, studyPath, modelPath, outDir, "1", Text(threads)],
-                "medcam-sc" => [.. self, "explain", studyPath, "--task", "covid-ct", "--model", modelPath, "--format", "sc", "--out", outDir],
+                "medcam-sc" => [.. self, "explain", studyPath, "--task", "covid-ct", "--model", modelPath, "--format", "sc", "--placement", "Corners", "--out", outDir],
                 _ => [.. self, "explain", studyPath, "--task", "covid-ct", "--model", modelPath, "--out", outDir],
             };
 

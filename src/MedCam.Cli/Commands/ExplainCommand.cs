@@ -3,6 +3,7 @@ using MedCam.Explain;
 using MedCam.Explain.Methods;
 using MedCam.Explain.Runs;
 using MedCam.Imaging.NumPy;
+using MedCam.Imaging.Rendering;
 using MedCam.Outputs;
 using MedCam.Pipeline;
 using MedCam.Torch;
@@ -27,11 +28,12 @@ internal static class ExplainCommand
         var filter = new Option<string>("--filter") { Description = "Post-filter: none, gaussian or rank-gaussian.", DefaultValueFactory = _ => "none" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var output = new Option<string>("--out") { Description = "Output folder for cam.npy and summary.json.", Required = true };
+        var placement = new Option<AnnotationPlacement>("--placement") { Description = "DICOM study input: burned-in text placement: Auto (corners from 256 px, bands on a magnified frame below), Corners or Bands.", DefaultValueFactory = _ => AnnotationPlacement.Auto };
         var format = new Option<string[]>("--format") { Description = $"DICOM study input: outputs to write, comma-separated ({string.Join(", ", OutputFormats.Names)}; default: all that apply).", AllowMultipleArgumentsPerToken = true };
 
         var command = new Command("explain", "Explain a classifier's decision with class activation maps (writes cam.npy on the input grid and summary.json).");
         command.Arguments.Add(study);
-        foreach (var option in new Option[] { model, input, task, method, target, layer, filter, device, output, format })
+        foreach (var option in new Option[] { model, input, task, method, target, layer, filter, device, output, format, placement })
         {
             command.Options.Add(option);
         }
@@ -41,7 +43,7 @@ internal static class ExplainCommand
             var paths = parse.GetValue(study) ?? [];
             if (parse.GetValue(input) is null && !(paths.Length == 1 && paths[0].EndsWith(".npy", StringComparison.OrdinalIgnoreCase)))
             {
-                return await RunStudyAsync(paths, parse.GetValue(task), parse.GetValue(model), parse.GetValue(method)!, parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(format), ct).ConfigureAwait(false);
+                return await RunStudyAsync(paths, parse.GetValue(task), parse.GetValue(model), parse.GetValue(method)!, parse.GetValue(device)!, parse.GetValue(output)!, parse.GetValue(format), parse.GetValue(placement), ct).ConfigureAwait(false);
             }
 
             try
@@ -79,7 +81,7 @@ internal static class ExplainCommand
     }
 
     /// <summary>A DICOM study through MedCam.Pipeline: progress lines, then the human summary; clear errors, exit 2.</summary>
-    private static async Task<int> RunStudyAsync(string[] paths, string? task, string? model, string methods, string device, string output, string[]? formats, CancellationToken ct)
+    private static async Task<int> RunStudyAsync(string[] paths, string? task, string? model, string methods, string device, string output, string[]? formats, AnnotationPlacement placement, CancellationToken ct)
     {
         if (paths.Length == 0)
         {
@@ -97,6 +99,7 @@ internal static class ExplainCommand
                 Methods = methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Device = device,
                 Formats = formats is { Length: > 0 } ? OutputFormats.Parse(formats) : null,
+                Render = new RenderSettings { Placement = placement },
             };
             var result = await StudyPipeline.RunAsync(new StudyInput(paths), options, new SynchronousProgress(p => Console.WriteLine(p.ToString())), ct).ConfigureAwait(false);
             Console.WriteLine();
