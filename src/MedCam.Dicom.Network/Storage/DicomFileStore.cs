@@ -143,13 +143,9 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
         }
 
         var relative = Path.GetRelativePath(root, target).Replace(Path.DirectorySeparatorChar, '/');
-        var record = buffer.Seal(reservation.Segment.Id, relative, Crc32C.Quarters(payload.Span));
-        reservation.Write(record);
-        reservation.StartWriteback(record.Length);
-
-        // The device writes the record while the final file goes to the page cache; then one flush commits it.
         WriteFile(temporary, payload.Span);
-        await reservation.CommitAsync().ConfigureAwait(false);
+        reservation.Write(buffer.Seal(reservation.Segment.Id, relative, Crc32C.Quarters(payload.Span)));
+        reservation.Commit();
         Directory.CreateDirectory(folder);
         File.Move(temporary, target, overwrite: true);
         reservation.Materialised(target);

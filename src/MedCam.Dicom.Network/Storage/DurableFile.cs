@@ -64,6 +64,26 @@ internal static partial class DurableFile
         }
     }
 
+    /// <summary>Opens <paramref name="path"/> read-write with O_DIRECT (Linux x64/arm64), or null where that is not possible.</summary>
+    public static SafeFileHandle? TryOpenDirect(string path)
+    {
+        var direct = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 0x4000,
+            Architecture.Arm64 => 0x10000,
+            _ => 0,
+        };
+        if (!OperatingSystem.IsLinux() || direct == 0)
+        {
+            return null;
+        }
+
+        const int ReadWrite = 2;
+        const int CloseOnExec = 0x80000;
+        var fd = Open(path, ReadWrite | direct | CloseOnExec);
+        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
     /// <summary>Starts writeback of a byte range (sync_file_range WRITE: no wait, no cache flush); best effort.</summary>
     public static void StartWriteback(SafeFileHandle file, long offset, long length)
     {

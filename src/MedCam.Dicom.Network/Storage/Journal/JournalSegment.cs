@@ -17,11 +17,20 @@ internal sealed class JournalSegment : IDisposable
         Path = path;
         Handle = handle;
         Capacity = capacity;
+        DirectHandle = DurableFile.TryOpenDirect(path);
     }
 
     public string Path { get; }
 
+    /// <summary>Buffered handle: segment header, zero fill, replay reads.</summary>
     public SafeFileHandle Handle { get; }
+
+    /// <summary>
+    /// O_DIRECT handle for records where the filesystem supports it: the record goes straight to the device
+    /// (no page-cache copy, no dirty pages another association's fdatasync would wait for), so the commit is
+    /// little more than the cache flush. Null where unsupported (e.g. tmpfs): records use <see cref="Handle"/>.
+    /// </summary>
+    public SafeFileHandle? DirectHandle { get; }
 
     public long Capacity { get; }
 
@@ -95,7 +104,11 @@ internal sealed class JournalSegment : IDisposable
 
     public void Release() => Interlocked.Decrement(ref inFlight);
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose()
+    {
+        DirectHandle?.Dispose();
+        Handle.Dispose();
+    }
 
     private void WriteHeader()
     {
