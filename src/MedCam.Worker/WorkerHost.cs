@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using MedCam.Fhir.Client;
 using MedCam.Worker.Configuration;
 using MedCam.Worker.Export;
@@ -81,9 +82,10 @@ public static class WorkerHost
             options.ProcessorCommand.Count > 0 ? options.ProcessorCommand : ChildProcessStudyProcessor.CurrentProgram(),
             options.JobTimeout,
             sp.GetRequiredService<ILogger<ChildProcessStudyProcessor>>()));
+        var trusted = string.IsNullOrWhiteSpace(options.TlsTrustedCertificate) ? null : LoadCertificate(options.TlsTrustedCertificate);
         foreach (var destination in options.Destinations.Select(DicomDestination.Parse))
         {
-            services.AddSingleton<IResultExporter>(sp => new DicomExporter(destination, options.AeTitle, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<IResultExporter>(sp => new DicomExporter(destination, options.AeTitle, sp.GetRequiredService<ILoggerFactory>(), trusted));
         }
 
         if (!string.IsNullOrWhiteSpace(options.FhirBaseUrl))
@@ -127,6 +129,16 @@ public static class WorkerHost
 
         var workerId = string.IsNullOrWhiteSpace(options.WorkerId) ? $"{Environment.MachineName}:{Path.GetFullPath(options.DataFolder)}" : options.WorkerId;
         return new PostgresJobLedger(options.LedgerConnectionString, workerId, options.JobTimeout + TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>A certificate from a PEM or DER file.</summary>
+    private static X509Certificate2 LoadCertificate(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        return text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)
+            ? X509Certificate2.CreateFromPem(text)
+            : X509CertificateLoader.LoadCertificate(bytes);
     }
 
     /// <summary>The configured rules file, else pipelines/routing.yaml next to the program or in the working folder.</summary>

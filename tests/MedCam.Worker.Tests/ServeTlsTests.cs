@@ -42,7 +42,40 @@ public sealed class ServeTlsTests
         ServeEndToEndTests.AssertNoPhi(worker.Logs.All);
     }
 
-    /// <summary>A self-signed server certificate for 127.0.0.1 as a password-protected .pfx and its PEM certificate.</summary>
+    [Fact]
+    public async Task Serve_TlsDestination_UntrustedCertificateRefusedPinnedCertificateDelivered()
+    {
+        using var temp = new TempDir();
+        var (_, pem) = WriteSelfSigned(temp.Path, "unused");
+        var study = TestStudies.WriteCt(temp.Sub("study"), "tls-dest-1", 2);
+        // dcmtk's storescp serving DICOM TLS with our certificate; it does not ask the worker for a client certificate.
+        await using var destination = await StorescpPeer.StartAsync(temp.Sub("dest"), options: ["+tls", Path.Combine(temp.Path, "medcam.key"), pem, "-ic"]);
+        var tlsDestination = destination.Destination + "?tls";
+
+        // The destination's self-signed certificate is not trusted: the export fails with the reason, nothing delivered.
+        await using (var untrusting = await WorkerHarness.StartAsync(temp.Sub("data-1"), new Dictionary<string, string?> { ["Destinations:0"] = tlsDestination }))
+        {
+            Assert.Equal(0, (await untrusting.SendAsync(study.Files)).ExitCode);
+            var waiting = await untrusting.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Exporting && r.Reason is not null);
+            Assert.Contains("not trusted", waiting.Reason, StringComparison.Ordinal);
+            Assert.Empty(destination.ReceivedUids());
+        }
+
+        // Pinned with TlsTrustedCertificate: delivered over TLS.
+        await using var worker = await WorkerHarness.StartAsync(temp.Sub("data-2"), new Dictionary<string, string?>
+        {
+            ["Destinations:0"] = tlsDestination,
+            ["TlsTrustedCertificate"] = pem,
+        });
+        Assert.Equal(0, (await worker.SendAsync(study.Files)).ExitCode);
+        await worker.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Done);
+        Assert.Equal(3, destination.ReceivedUids().Count);
+    }
+
+    /// <summary>
+    /// A self-signed server certificate for 127.0.0.1 as a password-protected .pfx, its PEM certificate, and its
+    /// private key as medcam.key (PEM) for dcmtk.
+    /// </summary>
     private static (string Pfx, string Pem) WriteSelfSigned(string folder, string password)
     {
         using var key = RSA.Create(2048);
@@ -58,6 +91,7 @@ public sealed class ServeTlsTests
         var pem = Path.Combine(folder, "medcam.pem");
         File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pkcs12, password));
         File.WriteAllText(pem, certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(folder, "medcam.key"), key.ExportRSAPrivateKeyPem());
         return (pfx, pem);
     }
 }

@@ -28,6 +28,7 @@ internal static class ServeCommand
         var quiet = new Option<double?>("--quiet-seconds") { Description = "A study is complete after this many seconds without a new instance (default 30)." };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PKCS#12 (.pfx) certificate: serve DICOM TLS." };
         var tlsPassword = new Option<string?>("--tls-password") { Description = "Password of the .pfx (prefer MEDCAM__TLSCERTIFICATEPASSWORD)." };
+        var tlsTrust = new Option<string?>("--tls-trust") { Description = "Certificate (PEM/DER) of the TLS destinations to trust besides the platform's CAs." };
         var health = new Option<int?>("--health-port") { Description = "Loopback port of /health and /metrics (default 8081; 0 free; -1 off)." };
         var minFree = new Option<long?>("--min-free-mb") { Description = "Refuse C-STORE (0xA700) below this much free disk (default 512)." };
         var parallel = new Option<int?>("--max-parallel") { Description = "Studies processed at once (default 1)." };
@@ -36,7 +37,7 @@ internal static class ServeCommand
         var verbose = new Option<bool>("--verbose") { Description = "Debug-level logs." };
 
         var command = new Command("serve", "Run the PACS-routed worker: receive studies (C-STORE SCP), explain them, send results to the PACS and the FHIR server.");
-        foreach (var option in new Option[] { aet, port, destination, fhir, data, routing, allow, quiet, tlsCert, tlsPassword, health, minFree, parallel, settings, logFormat, verbose })
+        foreach (var option in new Option[] { aet, port, destination, fhir, data, routing, allow, quiet, tlsCert, tlsPassword, tlsTrust, health, minFree, parallel, settings, logFormat, verbose })
         {
             command.Options.Add(option);
         }
@@ -71,6 +72,7 @@ internal static class ServeCommand
             Set("QuietTime", parse.GetValue(quiet) is { } q ? TimeSpan.FromSeconds(q).ToString("c", CultureInfo.InvariantCulture) : null);
             Set("TlsCertificate", parse.GetValue(tlsCert));
             Set("TlsCertificatePassword", parse.GetValue(tlsPassword));
+            Set("TlsTrustedCertificate", parse.GetValue(tlsTrust));
             Set("HealthPort", parse.GetValue(health)?.ToString(CultureInfo.InvariantCulture));
             Set("MinimumFreeBytes", parse.GetValue(minFree) is { } mb ? (mb * 1024 * 1024).ToString(CultureInfo.InvariantCulture) : null);
             Set("MaxParallelJobs", parse.GetValue(parallel)?.ToString(CultureInfo.InvariantCulture));

@@ -25,6 +25,12 @@ public sealed class WorkerOptions
 
     public string? TlsCertificatePassword { get; set; }
 
+    /// <summary>
+    /// Certificate (PEM or DER) of the TLS destinations ("?tls"), trusted besides the platform's CAs: a site's
+    /// self-signed PACS certificate. Empty: only the platform's trusted CAs.
+    /// </summary>
+    public string? TlsTrustedCertificate { get; set; }
+
     /// <summary>Where results go: "AE@host:port" (TLS destinations: "AE@host:port?tls").</summary>
     public List<string> Destinations { get; set; } = [];
 

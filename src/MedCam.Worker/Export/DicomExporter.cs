@@ -1,3 +1,5 @@
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using MedCam.Dicom.Network;
 using MedCam.Dicom.Network.Client;
 using MedCam.Dicom.Network.Security;
@@ -13,7 +15,8 @@ public sealed class DicomExporter : IResultExporter
     private readonly DicomDestination destination;
     private readonly DicomClient client;
 
-    public DicomExporter(DicomDestination destination, string callingAeTitle, ILoggerFactory? loggerFactory = null)
+    /// <param name="trustedCertificate">For a TLS destination: its certificate, trusted besides the platform's CAs (a site's self-signed PACS).</param>
+    public DicomExporter(DicomDestination destination, string callingAeTitle, ILoggerFactory? loggerFactory = null, X509Certificate2? trustedCertificate = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         this.destination = destination;
@@ -24,7 +27,7 @@ public sealed class DicomExporter : IResultExporter
                 Port = destination.Port,
                 CallingAeTitle = callingAeTitle,
                 CalledAeTitle = destination.AeTitle,
-                Tls = destination.Tls ? new DicomTlsClientOptions { TargetHost = destination.Host } : null,
+                Tls = destination.Tls ? new DicomTlsClientOptions { TargetHost = destination.Host, TrustedServerCertificate = trustedCertificate } : null,
                 Retry = new DicomRetryOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(500) },
             },
             loggerFactory);
@@ -42,6 +45,10 @@ public sealed class DicomExporter : IResultExporter
         {
             stored = await client.StoreFilesAsync(result.DicomFiles, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (IsTlsTrustFailure(ex))
+        {
+            throw new ExportException($"{destination.Name}: TLS handshake failed, the destination's certificate is not trusted (set TlsTrustedCertificate): {ex.Message}", ex);
+        }
         catch (Exception ex) when (ex is DicomNetworkException or IOException or System.Net.Sockets.SocketException or TimeoutException)
         {
             throw new ExportException($"{destination.Name} unreachable: {ex.Message}", ex);
@@ -53,5 +60,19 @@ public sealed class DicomExporter : IResultExporter
             throw new ExportException(
                 $"{destination.Name} refused {failed.Count} of {stored.Count} instances (first: {failed[0].Status?.ToString() ?? failed[0].Error}).");
         }
+    }
+
+    /// <summary>The TLS handshake failed (the client wraps it in a network exception).</summary>
+    private static bool IsTlsTrustFailure(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

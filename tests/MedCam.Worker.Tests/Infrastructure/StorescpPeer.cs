@@ -22,11 +22,12 @@ internal sealed class StorescpPeer : IAsyncDisposable
 
     public string Output => process.Output;
 
-    public static async Task<StorescpPeer> StartAsync(string folder, int? port = null)
+    /// <param name="options">Extra storescp options, e.g. TLS: "+tls", key.pem, cert.pem, "-ic".</param>
+    public static async Task<StorescpPeer> StartAsync(string folder, int? port = null, IEnumerable<string>? options = null)
     {
         Directory.CreateDirectory(folder);
         var p = port ?? Peers.FreePort();
-        var process = Peers.Start("storescp", ["-aet", AeTitle, "-od", folder, "-fe", ".dcm", p.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var process = Peers.Start("storescp", [.. options ?? [], "-aet", AeTitle, "-od", folder, "-fe", ".dcm", p.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await Peers.WaitForPortAsync(p, process);
         return new StorescpPeer(process, folder, p);
     }
