@@ -150,7 +150,7 @@ def main():
                           f"[0, 1] (x / 255) and resized (bilinear, align_corners=False) to {SIZE[0]}x{SIZE[1]}. Video "
                           f"class = argmax of the mean frame probabilities. Trained by training/train_lung_us.py "
                           f"(seed {args.seed}, {args.epochs} epochs, 2 CPU threads; cross-entropy + {args.guidance} x lesion-mask "
-                          f"attention guidance: the share of the true class's CAM outside the lesion, GAIN-style)."),
+                          f"attention guidance: 1 - the share of the true class's CAM inside the lesion, GAIN-style)."),
         "metrics": {
             "heldout_frame_accuracy": round(frame_acc, 4),
             "heldout_frame_macro_auc": round(frame_auc, 4),
