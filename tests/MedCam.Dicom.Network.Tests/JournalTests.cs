@@ -140,6 +140,31 @@ public sealed class JournalTests
         }
     }
 
+    [Theory]
+    [InlineData(1024, 4)] // every instance is beyond the record limit: streamed with per-file fsync instead
+    [InlineData(16L << 20, 1)] // 1 MiB segments, at most 2: rotation, checkpoints under pressure, pool-full fallback
+    public async Task Store_RecordLimitOrSegmentRotation_EveryInstanceByteIdentical(long maxRecordBytes, int segmentMiB)
+    {
+        var files = await CtCorpus.UncompressedAsync(120);
+        using var temp = new TempDir("medcam-journal");
+        var root = temp.Sub("store");
+        await using (var scp = await ScpHarness.StartAsync(store: o => o with
+        {
+            Root = root,
+            JournalMaxRecordBytes = maxRecordBytes,
+            JournalSegmentBytes = segmentMiB << 20,
+            JournalInitialSegments = 1,
+            JournalMaxSegments = 2,
+        }))
+        {
+            Assert.All(await Client(scp.Port).StoreFilesAsync(files), r => Assert.Equal(DimseStatus.Success, r.Status));
+        }
+
+        DicomBytes.AssertAllArrivedIdentical(files, Received(root));
+        await using var reopened = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalSegmentBytes = 4L << 20 });
+        Assert.Equal(0, reopened.ReplayedInstances);
+    }
+
     [Fact]
     public async Task Store_JournalSegmentWouldCrossWatermark_AnswersOutOfResources()
     {

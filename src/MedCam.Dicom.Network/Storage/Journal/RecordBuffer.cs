@@ -9,7 +9,9 @@ namespace MedCam.Dicom.Network.Storage.Journal;
 /// </summary>
 internal sealed class RecordBuffer : IDisposable
 {
-    private const int KeepAtMost = 16 * 1024 * 1024;
+    // Pinned memory kept for reuse stays bounded: at most 16 buffers of up to 4 MiB (a 512x512 CT slice needs 0.5).
+    private const int KeepAtMost = 4 * 1024 * 1024;
+    private const int PoolSize = 16;
     private static readonly ConcurrentBag<byte[]> Pool = [];
     private byte[] array;
     private int start;
@@ -49,7 +51,7 @@ internal sealed class RecordBuffer : IDisposable
 
     public void Dispose()
     {
-        if (array.Length > 0 && array.Length <= KeepAtMost + JournalFormat.Block && Pool.Count < 64)
+        if (array.Length > 0 && array.Length <= KeepAtMost + JournalFormat.Block && Pool.Count < PoolSize)
         {
             Pool.Add(array);
         }

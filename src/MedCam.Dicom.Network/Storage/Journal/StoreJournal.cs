@@ -109,6 +109,11 @@ internal sealed class StoreJournal : IAsyncDisposable
 
                     active = next;
                     wake |= ready.Count < 2;
+                    if (active.WriteOffset + bytes > active.Capacity)
+                    {
+                        // A segment made smaller by an earlier configuration: this record does not fit in any.
+                        return null;
+                    }
                 }
 
                 lastAppend = Environment.TickCount64;
