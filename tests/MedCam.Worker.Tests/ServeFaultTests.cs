@@ -64,6 +64,8 @@ public sealed class ServeFaultTests
             // PS3.4 B.2.3: 0xA700 Refused: Out of Resources.
             Assert.True(output.Replace(" ", "", StringComparison.Ordinal).Contains("OutOfResources", StringComparison.OrdinalIgnoreCase), "storescu output:\n" + output);
             Assert.Empty(full.Ledger.List());
+            var incoming = Path.Combine(data, "incoming", study.StudyInstanceUid);
+            Assert.False(Directory.Exists(incoming) && Directory.EnumerateFiles(incoming).Any(), "a refused instance was written");
         }
 
         // Space is back: the sender's retry is accepted and nothing was lost or half-recorded.
@@ -71,6 +73,7 @@ public sealed class ServeFaultTests
         Assert.Equal(0, (await worker.SendAsync(study.Files)).ExitCode);
         var record = await worker.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Done);
         Assert.Equal(2, record.Instances);
+        Assert.Equal(1, record.Run);
     }
 
     [Fact]
