@@ -81,6 +81,28 @@ public static class TorchRuntime
         BlasSelection.SetOpenBlasThreads(intraOp);
     }
 
+    /// <summary>
+    /// TorchScript graph-executor optimisation (profiling executor, fusion) on the calling thread. MedCam turns it
+    /// off by default (MEDCAM_TORCH_GRAPH_OPTIMIZE=1 turns it on): a job loads a model and calls it a few times, and
+    /// the profiling runs make the first calls of a freshly loaded module several times slower (CT model, first
+    /// forward: ~50 ms off vs 70-230 ms on) for no steady-state gain on CPU. See docs/torch-runtime.md.
+    /// </summary>
+    public static bool GraphOptimization
+    {
+        get
+        {
+            EnsureInitialized();
+            NativeError.Check(NativeMethods.GetGraphOptimize(out var enabled));
+            return enabled != 0;
+        }
+
+        set
+        {
+            EnsureInitialized();
+            NativeError.Check(NativeMethods.SetGraphOptimize(value ? 1 : 0));
+        }
+    }
+
     internal static void EnsureInitialized() => _ = Version.Value;
 
     private static string Initialize()
@@ -108,6 +130,8 @@ public static class TorchRuntime
             : Environment.ProcessorCount;
         NativeError.Check(NativeMethods.SetNumThreads(count));
         BlasSelection.SetOpenBlasThreads(count);
+        var optimize = Environment.GetEnvironmentVariable("MEDCAM_TORCH_GRAPH_OPTIMIZE") is "1" or "true" or "on";
+        NativeError.Check(NativeMethods.SetGraphOptimize(optimize ? 1 : 0));
         return version;
     }
 }

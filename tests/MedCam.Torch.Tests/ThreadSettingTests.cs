@@ -30,3 +30,56 @@ public sealed class ThreadSettingTests
         }
     }
 }
+
+/// <summary>Graph-executor optimisation is per-thread libtorch state: set once, it must hold on every thread.</summary>
+[Collection(MemoryCollection.Name)]
+public sealed class GraphOptimizationTests
+{
+    [Fact]
+    public void GraphOptimization_DefaultOff_AppliedOnOtherThreadsAndResultsUnchanged()
+    {
+        _ = TestModels.Directory;
+        Assert.False(TorchRuntime.GraphOptimization);
+        var expected = new Reference("cnn2d");
+        using var model = TorchModel.Load(TestModels.PathOf("cnn2d_simple.pt"));
+        var off = model.Forward(expected.Input);
+        try
+        {
+            TorchRuntime.GraphOptimization = true;
+            var seen = false;
+            Exception? failure = null;
+            // Three calls on a fresh thread: the profiling executor optimises from the third call on.
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    seen = TorchRuntime.GraphOptimization;
+                    for (var i = 0; i < 3; i++)
+                    {
+                        Reference.AssertClose(expected.Logits, model.Forward(expected.Input), 1e-4, $"logits, optimisation on, call {i + 1}");
+                    }
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+            });
+            thread.Start();
+            thread.Join();
+            Assert.Null(failure);
+            Assert.True(seen);
+            Reference.AssertClose(expected.Logits, model.Forward(expected.Input), 1e-4, "logits, optimisation on");
+        }
+        finally
+        {
+            TorchRuntime.GraphOptimization = false;
+        }
+
+        var after = false;
+        var again = new Thread(() => after = TorchRuntime.GraphOptimization);
+        again.Start();
+        again.Join();
+        Assert.False(after);
+        Reference.AssertClose(expected.Logits, off, 1e-4, "logits, optimisation off");
+    }
+}

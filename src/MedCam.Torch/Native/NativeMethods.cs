@@ -8,7 +8,7 @@ internal static unsafe partial class NativeMethods
     public const string Library = "medcam_torch";
 
     /// <summary>The ABI version this binding was written for (MC_ABI_VERSION).</summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     static NativeMethods() => NativeLibraryLoader.Register();
 
@@ -34,6 +34,12 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "mc_runtime_get_num_threads")]
     public static partial NativeStatus GetNumThreads(out int threads);
+
+    [LibraryImport(Library, EntryPoint = "mc_runtime_set_graph_optimize")]
+    public static partial NativeStatus SetGraphOptimize(int enabled);
+
+    [LibraryImport(Library, EntryPoint = "mc_runtime_get_graph_optimize")]
+    public static partial NativeStatus GetGraphOptimize(out int enabled);
 
     // mc_tensor.h
     [LibraryImport(Library, EntryPoint = "mc_tensor_rank")]

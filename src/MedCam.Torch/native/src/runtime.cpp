@@ -4,6 +4,7 @@
 #include <medcam/mc_runtime.h>
 
 #include <ATen/Parallel.h>
+#include <torch/csrc/jit/python/update_graph_executor_opt.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -13,6 +14,9 @@ namespace {
 // 0 = not set by the caller: leave libtorch's own default alone.
 std::atomic<int32_t> requested_threads{0};
 thread_local int32_t applied_threads = 0;
+// TorchScript graph-executor optimisation (libtorch keeps it per thread): -1 = leave libtorch's default (on).
+std::atomic<int32_t> requested_optimize{-1};
+thread_local int32_t applied_optimize = -1;
 }  // namespace
 
 namespace medcam {
@@ -21,6 +25,12 @@ void apply_thread_settings() {
     if (wanted > 0 && wanted != applied_threads) {
         at::set_num_threads(wanted);
         applied_threads = wanted;
+    }
+
+    const auto optimize = requested_optimize.load(std::memory_order_relaxed);
+    if (optimize >= 0 && optimize != applied_optimize) {
+        torch::jit::setGraphExecutorOptimize(optimize != 0);
+        applied_optimize = optimize;
     }
 }
 }  // namespace medcam
@@ -54,5 +64,21 @@ extern "C" MC_API mc_status mc_runtime_get_num_threads(int32_t* threads) {
     MC_REQUIRE(threads != nullptr, "threads must not be null");
     medcam::apply_thread_settings();
     *threads = static_cast<int32_t>(at::get_num_threads());
+    MC_CATCH
+}
+
+extern "C" MC_API mc_status mc_runtime_set_graph_optimize(int32_t enabled) {
+    MC_TRY
+    MC_REQUIRE(enabled == 0 || enabled == 1, "enabled must be 0 or 1");
+    requested_optimize.store(enabled, std::memory_order_relaxed);
+    medcam::apply_thread_settings();
+    MC_CATCH
+}
+
+extern "C" MC_API mc_status mc_runtime_get_graph_optimize(int32_t* enabled) {
+    MC_TRY
+    MC_REQUIRE(enabled != nullptr, "enabled must not be null");
+    medcam::apply_thread_settings();
+    *enabled = torch::jit::getGraphExecutorOptimize() ? 1 : 0;
     MC_CATCH
 }

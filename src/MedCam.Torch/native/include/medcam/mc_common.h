@@ -17,7 +17,7 @@ extern "C" {
 #endif
 
 /* Bump when a signature or a struct layout changes; the managed binding refuses a shim of another version. */
-#define MC_ABI_VERSION 1
+#define MC_ABI_VERSION 2
 
 typedef enum mc_status {
     MC_OK = 0,

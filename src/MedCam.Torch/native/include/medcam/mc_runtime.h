@@ -20,6 +20,12 @@ MC_API mc_status mc_runtime_cuda_device_count(int32_t* count);
 MC_API mc_status mc_runtime_set_num_threads(int32_t threads);
 MC_API mc_status mc_runtime_get_num_threads(int32_t* threads);
 
+/* TorchScript graph-executor optimisation (profiling, fusion) for every later call, 1 = on (libtorch's default),
+ * 0 = off. libtorch keeps it per thread, so the shim re-applies it like the thread count. Off makes the first calls
+ * of a freshly loaded module several times faster (no profiling runs) at little cost later on CPU. */
+MC_API mc_status mc_runtime_set_graph_optimize(int32_t enabled);
+MC_API mc_status mc_runtime_get_graph_optimize(int32_t* enabled);
+
 #ifdef __cplusplus
 }
 #endif
