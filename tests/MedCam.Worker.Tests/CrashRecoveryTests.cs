@@ -134,6 +134,13 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.Equal(0, await final.TerminateAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("DICOM SCP stopped", log.ToString(), StringComparison.Ordinal);
         ServeEndToEndTests.AssertNoPhi(log.ToString());
+        foreach (var jobLog in Directory.GetFiles(Path.Combine(data, "outputs"), "job.log", SearchOption.AllDirectories))
+        {
+            foreach (var value in TestStudies.Phi)
+            {
+                Assert.DoesNotContain(value, File.ReadAllText(jobLog), StringComparison.OrdinalIgnoreCase);
+            }
+        }
     }
 
     /// <summary>The sample chest CT study (the covid-ct model's routing matches its "synthetic" series description).</summary>
