@@ -23,7 +23,7 @@ namespace MedCam.Cli.Commands;
 /// </summary>
 internal static class BenchCamCommand
 {
-    private const string Python = "/usr/bin/python3";
+    private const string Python = BenchPython.Executable;
 
     public static Command Create()
     {
@@ -91,7 +91,7 @@ internal static class BenchCamCommand
         var work = Directory.CreateTempSubdirectory("medcam-bench-cam-").FullName;
         try
         {
-            RunPython(script, ["export", work], threads);
+            BenchPython.Run(script, ["export", work], threads);
             TorchRuntime.SetNumThreads(threads);
             using var torchModel = new TorchExplainableModel(TorchModel.Load(Path.Combine(work, "model.pt"), device), ownsModel: true);
             var model = new TimedModel(torchModel);
@@ -218,40 +218,6 @@ internal static class BenchCamCommand
         return Median(times);
     }
 
-    internal static ProcessStartInfo PythonStart(string script, string[] arguments, int threads)
-    {
-        if (!File.Exists(Python))
-        {
-            throw new InvalidOperationException($"{Python} with torch is needed for the PyTorch peer (apt-get install python3-torch).");
-        }
-
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["OPENBLAS_NUM_THREADS"] = Text(threads);
-        start.Environment["OMP_NUM_THREADS"] = Text(threads);
-        return start;
-    }
-
-    private static string RunPython(string script, string[] arguments, int threads)
-    {
-        var start = PythonStart(script, arguments, threads);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {Python}.");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed ({process.ExitCode}): {stderr.Result}");
-        }
-
-        return stdout;
-    }
-
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
@@ -277,7 +243,7 @@ internal static class BenchCamCommand
 
         public static PeerSession Start(string script, string work, int threads)
         {
-            var start = PythonStart(script, ["serve", work, "--threads", Text(threads), "--warmup", "1"], threads);
+            var start = BenchPython.Start(script, ["serve", work, "--threads", Text(threads), "--warmup", "1"], threads);
             start.RedirectStandardInput = true;
             var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {Python}.");
             var session = new PeerSession(process);

@@ -22,7 +22,7 @@ namespace MedCam.Cli.Commands;
 /// </summary>
 internal static class BenchE2eCommand
 {
-    private const string Python = "/usr/bin/python3";
+    private const string Python = BenchPython.Executable;
 
     private static readonly string[] Sides = ["medcam-sc", "python-sc", "medcam-all"];
 
@@ -192,19 +192,9 @@ internal static class BenchE2eCommand
     private static (List<string> Lines, Measured Process) Measure(string bench, string[] command, int threads)
     {
         var result = Path.Combine(Path.GetTempPath(), $"medcam-bench-e2e-{Guid.NewGuid():N}.json");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(bench, "measure_process.py"));
-        start.ArgumentList.Add(result);
-        foreach (var a in command)
-        {
-            start.ArgumentList.Add(a);
-        }
-
         // Same threading for both sides: libtorch's OpenMP pool (MedCam reads MEDCAM_NUM_THREADS, the peer calls
-        // torch.set_num_threads) and passive OpenMP waiting, as MedCam sets for itself.
-        start.Environment["MEDCAM_NUM_THREADS"] = Text(threads);
-        start.Environment["OMP_NUM_THREADS"] = Text(threads);
-        start.Environment["OMP_WAIT_POLICY"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE";
+        // torch.set_num_threads) and OpenMP's wait policy as MedCam sets it for itself.
+        var start = BenchPython.Start(Path.Combine(bench, "measure_process.py"), [result, .. command], threads);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {Python}.");
         var stderr = process.StandardError.ReadToEndAsync();
         var lines = new List<string>();

@@ -13,7 +13,7 @@ namespace MedCam.Cli.Commands;
 /// </summary>
 internal static class BenchRuntimeCommand
 {
-    private const string Python = "/usr/bin/python3";
+    private const string Python = BenchPython.Executable;
     private const int TargetClass = 1;
 
     public static Command Create()
@@ -58,7 +58,7 @@ internal static class BenchRuntimeCommand
         var work = Directory.CreateTempSubdirectory("medcam-bench-runtime-").FullName;
         try
         {
-            RunPython(script, ["export", work], threads, blasPreload: null);
+            BenchPython.Run(script, ["export", work], threads, blasPreload: null);
             TorchRuntime.SetNumThreads(threads);
             var blas = TorchRuntime.Blas;
             using var model = TorchModel.Load(Path.Combine(work, "model.pt"));
@@ -85,7 +85,7 @@ internal static class BenchRuntimeCommand
                 explain.Add(clock.Elapsed.TotalMilliseconds);
             }
 
-            var peerJson = RunPython(script, ["gradcam", work, "--threads", Text(threads), "--repeat", Text(repeat), "--warmup", Text(warmup)],
+            var peerJson = BenchPython.Run(script, ["gradcam", work, "--threads", Text(threads), "--repeat", Text(repeat), "--warmup", Text(warmup)],
                 threads, BlasFile(blas));
             using var peer = JsonDocument.Parse(peerJson);
             var peerCam = peer.RootElement.GetProperty("gradcam_ms").EnumerateArray().Select(e => e.GetDouble()).ToList();
@@ -151,44 +151,6 @@ internal static class BenchRuntimeCommand
         }
 
         return cam;
-    }
-
-    private static string RunPython(string script, string[] arguments, int threads, string? blasPreload)
-    {
-        if (!File.Exists(Python))
-        {
-            throw new InvalidOperationException($"{Python} with torch is needed for the PyTorch peer (apt-get install python3-torch).");
-        }
-
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Same BLAS and the same BLAS thread count as MedCam, so only the runtime differs.
-        start.Environment["OPENBLAS_NUM_THREADS"] = Text(threads);
-        start.Environment["OMP_NUM_THREADS"] = Text(threads);
-        if (TorchRuntime.OpenMpWaitPolicy != "default")
-        {
-            start.Environment["OMP_WAIT_POLICY"] = TorchRuntime.OpenMpWaitPolicy;
-        }
-        if (blasPreload is not null)
-        {
-            start.Environment["LD_PRELOAD"] = blasPreload;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {Python}.");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed ({process.ExitCode}): {stderr.Result}");
-        }
-
-        return stdout;
     }
 
     private static string? BlasFile(string blas)
