@@ -191,7 +191,13 @@ public sealed class TorchModel : IDisposable
         }
     }
 
-    /// <summary>As <see cref="Explain(Tensor, IReadOnlyList{string}, Tensor)"/> with the logit of one class per sample.</summary>
+    /// <summary>A target class meaning "the sample's predicted class in this same pass" (first maximum of its logits).</summary>
+    public const int PredictedClass = -1;
+
+    /// <summary>
+    /// As <see cref="Explain(Tensor, IReadOnlyList{string}, Tensor)"/> with the logit of one class per sample;
+    /// <see cref="PredictedClass"/> classifies and explains in one forward pass (read the class off the logits).
+    /// </summary>
     public unsafe ExplainResult Explain(Tensor input, IReadOnlyList<string> layers, ReadOnlySpan<int> targetClassPerSample)
     {
         ArgumentNullException.ThrowIfNull(input);

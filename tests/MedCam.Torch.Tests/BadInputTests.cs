@@ -30,6 +30,26 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Explain_PredictedClass_ExplainsTheArgmaxOfTheSamePass()
+    {
+        using var model = TorchModel.Load(TestModels.PathOf("cnn2d_simple.pt"));
+        var input = Random(3, 3, 64, 64);
+        var logits = model.Forward(input);
+        var argmax = Enumerable.Range(0, 3).Select(s =>
+        {
+            var row = logits.Data.AsSpan(s * 3, 3).ToArray();
+            return Array.IndexOf(row, row.Max());
+        }).ToArray();
+
+        var predicted = model.Explain(input, ["features"], [TorchModel.PredictedClass, 1, TorchModel.PredictedClass]);
+        var explicitClasses = model.Explain(input, ["features"], [argmax[0], 1, argmax[2]]);
+
+        Assert.Equal(explicitClasses.Logits.Data, predicted.Logits.Data);
+        Assert.Equal(explicitClasses.Layers[0].Gradients.Data, predicted.Layers[0].Gradients.Data);
+        Assert.Contains(predicted.Layers[0].Gradients.Data, g => g != 0);
+    }
+
+    [Fact]
     public void Load_MissingFile_ThrowsModelLoadNamingThePath()
     {
         var path = Path.Combine(scratch, "nope.pt");
@@ -164,7 +184,7 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData(-1)]
+    [InlineData(-2)]
     [InlineData(3)]
     [InlineData(1000)]
     public void Explain_ClassOutOfRange_ThrowsTargetClass(int target)

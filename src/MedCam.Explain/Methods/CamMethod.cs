@@ -127,6 +127,15 @@ public abstract class CamMethod
     /// </summary>
     internal virtual ModelPass Gather(IExplainableModel model, Tensor input, CamTarget[] targets, IReadOnlyList<string> layers, CamOptions options)
     {
+        if (model.ResolvesPredictedClass && targets.Any(t => t is PredictedClass) && targets.All(t => t is PredictedClass || (!t.NeedsLogits && t.ClassIndex is not null)))
+        {
+            // One pass: the model picks each predicted class from the logits of this very forward.
+            var classes = targets.Select(t => t is PredictedClass ? TorchModel.PredictedClass : t.ClassIndex!.Value).ToArray();
+            var pass = model.Explain(input, layers, classes);
+            var chosen = targets.Select((t, s) => t is PredictedClass ? t.Resolve(pass.Logits.SampleSpan(s)) : t).ToArray();
+            return new ModelPass(pass.Logits, chosen, pass.Layers, null, null);
+        }
+
         var resolved = ResolveTargets(model, input, targets, out var weights);
         var result = weights is null
             ? model.Explain(input, layers, ClassesOf(resolved))

@@ -26,6 +26,13 @@ public interface IExplainableModel
     /// <summary>As above with one-hot target rows: the logit of class <c>targetClasses[n]</c> for sample n.</summary>
     ExplainResult Explain(Tensor input, IReadOnlyList<string> layers, ReadOnlySpan<int> targetClasses);
 
+    /// <summary>
+    /// True when <see cref="Explain(Tensor, IReadOnlyList{string}, ReadOnlySpan{int})"/> takes
+    /// <see cref="TorchModel.PredictedClass"/> (-1) for "the first maximum of this sample's logits in the same pass",
+    /// so a predicted-class target costs no extra forward. Default false: the engine runs a forward first.
+    /// </summary>
+    bool ResolvesPredictedClass => false;
+
     /// <summary>Logits from (modified) activations of one layer: the model after that layer, batched.</summary>
     Tensor Head(string layer, Tensor activations);
 }

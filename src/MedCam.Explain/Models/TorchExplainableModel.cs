@@ -54,6 +54,8 @@ public sealed class TorchExplainableModel : IExplainableModel, IDisposable
 
     public ExplainResult Explain(Tensor input, IReadOnlyList<string> layers, ReadOnlySpan<int> targetClasses) => Model.Explain(input, layers, targetClasses);
 
+    public bool ResolvesPredictedClass => true;
+
     public Tensor Head(string layer, Tensor activations) => Model.Head(layer, activations);
 
     public void Dispose()

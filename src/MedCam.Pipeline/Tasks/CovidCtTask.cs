@@ -83,17 +83,24 @@ public sealed class CovidCtTask : IStudyTask
             + (card.Preprocessing.Normalisation is { } n ? $", (x - {string.Join("/", n.Mean)}) / {string.Join("/", n.Std)}" : ""));
 
         using var model = new TorchExplainableModel(package.Load(context.Options.Device), card.TargetLayers, ownsModel: true);
-        var logits = context.Run(PipelineStage.Classify, () => model.Forward(input));
+        // Classification and the first method share one forward pass: the first method explains the predicted class
+        // of that very pass (its logits are the classification); later methods explain that class.
+        var methods = CamStage.Methods(context.Options.Methods);
+        var first = methods.Count == 0 ? null
+            : context.Run(PipelineStage.Explain, () => CamStage.TryCompute(context, methods[0], model, input, CamTarget.Predicted, methods.Count > 1));
+        var logits = first?.Logits ?? context.Run(PipelineStage.Classify, () => model.Forward(input));
         var probabilities = CamStage.Softmax(logits.SampleSpan(0));
         var predicted = Array.IndexOf(probabilities, probabilities.Max());
         var prediction = new StudyPrediction(PipelineTasks.CovidCt, card.ClassName(predicted), predicted, [.. Enumerable.Range(0, probabilities.Length).Select(card.ClassName)], probabilities);
-        context.Log(PipelineStage.Classify, $"predicted {prediction.ClassName} (p = {prediction.Probability:0.000}; {CamStage.Describe(probabilities, card)})");
+        context.Log(PipelineStage.Classify, $"predicted {prediction.ClassName} (p = {prediction.Probability:0.000}; {CamStage.Describe(probabilities, card)})"
+            + (first is null ? "" : $"; logits from the {CamStage.DisplayName(methods[0].Name)} pass"));
 
-        var methods = CamStage.Methods(context.Options.Methods);
         var maps = new List<MethodMap>();
-        foreach (var method in methods)
+        for (var m = 0; m < methods.Count; m++)
         {
-            var result = context.Run(PipelineStage.Explain, () => CamStage.TryCompute(context, method, model, input, CamTarget.Class(predicted), methods.Count > 1));
+            var method = methods[m];
+            var result = m == 0 ? first
+                : context.Run(PipelineStage.Explain, () => CamStage.TryCompute(context, method, model, input, CamTarget.Class(predicted), methods.Count > 1));
             if (result is null)
             {
                 continue;

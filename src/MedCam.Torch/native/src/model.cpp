@@ -168,7 +168,23 @@ struct Target {
             }
             auto one_hot = torch::zeros({n, k}, torch::kFloat);
             auto access = one_hot.accessor<float, 2>();
+            at::Tensor scores;
             for (int64_t i = 0; i < n; ++i) {
+                if (classes[i] == MC_TARGET_PREDICTED) {
+                    // The predicted class of this very pass: the first maximum of the sample's logits.
+                    if (!scores.defined()) {
+                        scores = logits.detach().to(torch::kCPU, torch::kFloat).contiguous();
+                    }
+                    const auto row = scores.accessor<float, 2>()[i];
+                    int64_t best = 0;
+                    for (int64_t c = 1; c < k; ++c) {
+                        if (row[c] > row[best]) {
+                            best = c;
+                        }
+                    }
+                    access[i][best] = 1.0f;
+                    continue;
+                }
                 if (classes[i] < 0 || classes[i] >= k) {
                     throw Failure(MC_ERR_TARGET, "target class " + std::to_string(classes[i]) + " of sample " +
                                                      std::to_string(i) + " is out of range: the model has " +

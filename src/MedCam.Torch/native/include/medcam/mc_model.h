@@ -39,7 +39,12 @@ MC_API mc_status mc_model_forward_batched(mc_model* model, const float* data, in
 MC_API mc_status mc_model_head(mc_model* model, const char* layer, const float* data, int64_t length,
                                const int64_t* shape, int32_t rank, mc_tensor** logits);
 
-/* Activations at the named layers and the gradient of sum_n logits[n, classes[n]] with respect to them. */
+/* A target class that stands for the sample's predicted class in the same pass (the first maximum of its logits):
+ * classification and explanation in one forward. */
+#define MC_TARGET_PREDICTED (-1)
+
+/* Activations at the named layers and the gradient of sum_n logits[n, classes[n]] with respect to them
+ * (classes[n] may be MC_TARGET_PREDICTED). */
 MC_API mc_status mc_model_explain_classes(mc_model* model, const float* data, int64_t length, const int64_t* shape,
                                           int32_t rank, const char* const* layers, int32_t layer_count,
                                           const int64_t* classes, int64_t class_count, mc_explain** result);
