@@ -248,13 +248,17 @@ public sealed class JournalCrashTests(ITestOutputHelper output)
             get
             {
                 // The test project builds ScpHost (ProjectReference without its assembly) into its own bin folder.
+                // A solution build compiles it in the solution's configuration; a project build may leave it in Debug.
                 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-                for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                foreach (var c in new[] { configuration, configuration == "Release" ? "Debug" : "Release" })
                 {
-                    var candidate = Path.Combine(dir.FullName, "ScpHost", "bin", configuration, "net10.0", "MedCam.Dicom.Network.ScpHost.dll");
-                    if (File.Exists(candidate))
+                    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
                     {
-                        return candidate;
+                        var candidate = Path.Combine(dir.FullName, "ScpHost", "bin", c, "net10.0", "MedCam.Dicom.Network.ScpHost.dll");
+                        if (File.Exists(candidate))
+                        {
+                            return candidate;
+                        }
                     }
                 }
 
