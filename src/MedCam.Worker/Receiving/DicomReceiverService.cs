@@ -25,6 +25,7 @@ public sealed class DicomReceiverService : IHostedService, IAsyncDisposable
     private readonly ILogger logger;
     private readonly TimeProvider time;
     private DicomServer? server;
+    private DicomFileStore? store;
 
     public DicomReceiverService(IOptions<WorkerOptions> options, IJobLedger ledger, WorkerMetrics metrics, WorkerStatus status, ILoggerFactory loggerFactory, TimeProvider time)
     {
@@ -47,7 +48,7 @@ public sealed class DicomReceiverService : IHostedService, IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var store = new DicomFileStore(
+        store = new DicomFileStore(
             new DicomFileStoreOptions
             {
                 Root = IncomingFolder(options),
@@ -88,6 +89,9 @@ public sealed class DicomReceiverService : IHostedService, IAsyncDisposable
             await server.StopAsync(cancellationToken).ConfigureAwait(false);
             logger.LogInformation("DICOM SCP stopped");
         }
+
+        // A clean stop checkpoints the store's journal: every received file synced, nothing left to replay.
+        await DisposeStoreAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -95,6 +99,16 @@ public sealed class DicomReceiverService : IHostedService, IAsyncDisposable
         if (server is not null)
         {
             await server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await DisposeStoreAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask DisposeStoreAsync()
+    {
+        if (Interlocked.Exchange(ref store, null) is { } s)
+        {
+            await s.DisposeAsync().ConfigureAwait(false);
         }
     }
 
