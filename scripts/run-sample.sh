@@ -33,4 +33,6 @@ Done. Where to look (research demo on synthetic phantoms; NOT for diagnosis):
   $out/<task>/<study>/gradcam/png/          PNG previews; cam.nii.gz / source.nii.gz and cam.npy for research
   $out/bladder-histo/*/gradcam/slide_heatmap.png   the stitched slide-level heatmap
 Every class and CAM method: medcam explain <study> --method all --out <dir>; other samples under sample-data/.
+A research cohort with accuracy, AUC and CAM localisation: medcam cohort pipelines/cohort-samples.yaml (docs/cohorts.md).
+As a PACS-routed service: medcam serve --aet MEDCAM --port 11112 --destination PACS@host:port (docs/worker.md).
 TEXT
