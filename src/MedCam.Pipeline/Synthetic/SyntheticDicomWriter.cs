@@ -17,14 +17,14 @@ public sealed class SyntheticDicomWriter
 {
     private readonly string _directory;
     private readonly SyntheticCohortRequest _request;
-    private readonly List<JsonObject> _cases = [];
-    private readonly StringBuilder _csv = new("case_id,case_index,label,class_name,folder,lesion_mask\n");
+    private readonly SyntheticLabels _labels;
 
     public SyntheticDicomWriter(string directory, SyntheticCohortRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         _directory = directory;
         _request = request;
+        _labels = new SyntheticLabels(directory, request, "dicom", "folder", "lesion_mask");
         Directory.CreateDirectory(directory);
     }
 
@@ -82,27 +82,11 @@ public sealed class SyntheticDicomWriter
 
         entry["lesion_mask"] = mask;
         entry["dicom_files"] = new JsonArray([.. files.Select(f => (JsonNode?)JsonValue.Create(f))]);
-        _cases.Add(entry);
-        _csv.Append(CultureInfo.InvariantCulture, $"{@case.Id},{@case.CaseIndex},{@case.Label},{@case.ClassName},{@case.Id},{mask}\n");
+        _labels.Add(@case, entry, @case.Id, mask);
         return files;
     }
 
-    public void Complete()
-    {
-        File.WriteAllText(Path.Combine(_directory, "labels.csv"), _csv.ToString());
-        var root = new JsonObject
-        {
-            ["generator"] = "medcam synth",
-            ["format"] = "dicom",
-            ["task"] = SyntheticTasks.Name(_request.Task),
-            ["seed"] = _request.Seed,
-            ["first_index"] = _request.FirstIndex,
-            ["count"] = _cases.Count,
-            ["class_names"] = new JsonArray([.. SyntheticTasks.ClassNames(_request.Task).Select(n => (JsonNode?)JsonValue.Create(n))]),
-            ["cases"] = new JsonArray([.. _cases]),
-        };
-        File.WriteAllText(Path.Combine(_directory, "labels.json"), root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
+    public void Complete() => _labels.Complete();
 
     /// <summary>Single level-0 tiles with tissue as PNG (what tile classifiers and many datasets use), with their grade.</summary>
     private static JsonArray WriteTiles(HistologySlide slide, string folder)

@@ -16,14 +16,14 @@ public sealed class SyntheticNpyWriter
 {
     private readonly string _directory;
     private readonly SyntheticCohortRequest _request;
-    private readonly List<JsonObject> _cases = [];
-    private readonly StringBuilder _csv = new("case_id,case_index,label,class_name,image,mask\n");
+    private readonly SyntheticLabels _labels;
 
     public SyntheticNpyWriter(string directory, SyntheticCohortRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         _directory = directory;
         _request = request;
+        _labels = new SyntheticLabels(directory, request, "npy", "image", "mask");
         Directory.CreateDirectory(directory);
     }
 
@@ -104,26 +104,11 @@ public sealed class SyntheticNpyWriter
                 throw new ArgumentException($"Unknown phantom type {@case.Phantom.GetType().Name}.", nameof(@case));
         }
 
-        _cases.Add(entry);
-        _csv.Append(CultureInfo.InvariantCulture, $"{@case.Id},{@case.CaseIndex},{@case.Label},{@case.ClassName},{image},{mask}\n");
+        _labels.Add(@case, entry, image, mask);
     }
 
     /// <summary>Writes labels.csv and labels.json for everything written so far.</summary>
-    public void Complete()
-    {
-        File.WriteAllText(Path.Combine(_directory, "labels.csv"), _csv.ToString());
-        var root = new JsonObject
-        {
-            ["generator"] = "medcam synth",
-            ["task"] = SyntheticTasks.Name(_request.Task),
-            ["seed"] = _request.Seed,
-            ["first_index"] = _request.FirstIndex,
-            ["count"] = _cases.Count,
-            ["class_names"] = new JsonArray([.. SyntheticTasks.ClassNames(_request.Task).Select(n => (JsonNode?)JsonValue.Create(n))]),
-            ["cases"] = new JsonArray([.. _cases]),
-        };
-        File.WriteAllText(Path.Combine(_directory, "labels.json"), root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
+    public void Complete() => _labels.Complete();
 
     private void Save(string name, NpyArray array) => NpyFile.Write(Path.Combine(_directory, name), array);
 
