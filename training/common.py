@@ -9,6 +9,7 @@ import os
 # passive waiting keeps 2 threads at least as fast as 1. Must be set before torch loads libgomp.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+import argparse  # noqa: E402
 import json  # noqa: E402
 import shutil
 import subprocess  # noqa: E402
@@ -24,6 +25,24 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CARD_FORMAT = "medcam-model/1"
 INTENDED_USE = ("Research demo of class activation maps in MedCam, trained on synthetic phantoms only. "
                 "NOT a clinical model: never use it for diagnosis, triage or any patient care.")
+
+
+def start(task: str, model_folder: str, *, train: int, test: int, epochs: int, seed: int, guidance: float | None = None):
+    """A training script's command line (work folder, output package, cohort sizes, epochs, seed and, for tasks that
+    support it, the lesion-guidance weight), then seeding; returns the options and a started timer."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", default=f"/tmp/medcam-training/{task}")
+    parser.add_argument("--out", default=os.path.join(REPO, "sample-data", "models", model_folder))
+    parser.add_argument("--train", type=int, default=train)
+    parser.add_argument("--test", type=int, default=test)
+    parser.add_argument("--epochs", type=int, default=epochs)
+    parser.add_argument("--seed", type=int, default=seed)
+    if guidance is not None:
+        parser.add_argument("--guidance", type=float, default=guidance,
+                            help="weight of the lesion-mask attention guidance term (common.guidance_loss); 0: plain cross-entropy")
+    args = parser.parse_args()
+    setup(args.seed)
+    return args, Timer()
 
 
 def setup(seed: int, threads: int = 2) -> None:

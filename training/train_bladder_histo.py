@@ -6,7 +6,6 @@ Input: an RGB tile of 128 x 128 at level 0 (1 um/pixel), scaled to [0, 1], norma
 from the slide's lesion mask (>= 20% lesion -> the slide's grade, else non-tumour); glass-only tiles are skipped.
 Writes sample-data/models/bladder-histo/{model.pt, model.json}.
 """
-import argparse
 import os
 
 import common  # first: sets the OpenMP wait policy before torch loads
@@ -76,16 +75,7 @@ def cohort(meta, folder):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--work", default="/tmp/medcam-training/bladder-histo")
-    parser.add_argument("--out", default=os.path.join(common.REPO, "sample-data", "models", "bladder-histo"))
-    parser.add_argument("--train", type=int, default=60)
-    parser.add_argument("--test", type=int, default=30)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=13)
-    args = parser.parse_args()
-    common.setup(args.seed)
-    timer = common.Timer()
+    args, timer = common.start("bladder-histo", "bladder-histo", train=60, test=30, epochs=10, seed=13)
     train_dir, test_dir = os.path.join(args.work, "train"), os.path.join(args.work, "test")
     train_meta = common.synth("bladder-histo", args.train, 1201, train_dir)
     test_meta = common.synth("bladder-histo", args.test, 2302, test_dir)

@@ -7,7 +7,6 @@ the CAM-compatible head of CovidNet3D-style models). Input: the whole volume win
 
 Usage: train_covid_ct.py [--work DIR] [--train N] [--test N] [--epochs E]
 """
-import argparse
 import os
 
 import common  # first: sets the OpenMP wait policy before torch loads
@@ -83,20 +82,9 @@ def cohort(meta, folder):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--work", default="/tmp/medcam-training/covid-ct")
-    parser.add_argument("--out", default=os.path.join(common.REPO, "sample-data", "models", "covid-ct-3d"))
-    parser.add_argument("--train", type=int, default=120)
-    parser.add_argument("--test", type=int, default=45)
-    parser.add_argument("--epochs", type=int, default=25)
-    parser.add_argument("--seed", type=int, default=7)
     # Lesion-mask guidance (common.guidance_loss) localises far better but costs accuracy on these phantoms (held out:
     # weight 1.0 -> energy in lesion 0.044 -> 0.318, accuracy 0.978 -> 0.822; 0.3 -> accuracy 0.822), so it is off.
-    parser.add_argument("--guidance", type=float, default=0.0,
-                        help="weight of the lesion-mask attention guidance term (common.guidance_loss); 0: plain cross-entropy")
-    args = parser.parse_args()
-    common.setup(args.seed)
-    timer = common.Timer()
+    args, timer = common.start("covid-ct", "covid-ct-3d", train=120, test=45, epochs=25, seed=7, guidance=0.0)
     extra = ["--matrix", "128", "--slices", "64"]
     train_dir, test_dir = os.path.join(args.work, "train"), os.path.join(args.work, "test")
     train_meta = common.synth("covid-ct", args.train, 1001, train_dir, extra)

@@ -5,7 +5,6 @@ A small VGG-like network in the spirit of POCOVID-Net (conv blocks, global avera
 CAM = Grad-CAM). Input: one B-mode frame scaled to [0, 1] and resized to 64 x 64. The video class is the argmax of
 the mean frame probabilities (Born et al.). Writes sample-data/models/lung-us-frames/{model.pt, model.json}.
 """
-import argparse
 import os
 
 import common  # first: sets the OpenMP wait policy before torch loads
@@ -71,18 +70,7 @@ def cohort(meta, folder, frames_per_video):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--work", default="/tmp/medcam-training/lung-us")
-    parser.add_argument("--out", default=os.path.join(common.REPO, "sample-data", "models", "lung-us-frames"))
-    parser.add_argument("--train", type=int, default=90)
-    parser.add_argument("--test", type=int, default=45)
-    parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--guidance", type=float, default=1.0,
-                        help="weight of the lesion-mask attention guidance term (common.guidance_loss); 0: plain cross-entropy")
-    args = parser.parse_args()
-    common.setup(args.seed)
-    timer = common.Timer()
+    args, timer = common.start("lung-us", "lung-us-frames", train=90, test=45, epochs=12, seed=11, guidance=1.0)
     train_dir, test_dir = os.path.join(args.work, "train"), os.path.join(args.work, "test")
     train_meta = common.synth("lung-us", args.train, 1101, train_dir)
     test_meta = common.synth("lung-us", args.test, 2202, test_dir)
