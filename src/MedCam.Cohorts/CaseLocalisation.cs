@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using MedCam.Explain.Metrics;
 using MedCam.Imaging.NumPy;
@@ -87,6 +86,4 @@ internal static class CaseLocalisation
         Array.Reverse(values);
         return values.All(v => v > 0 && double.IsFinite(v)) ? values : null;
     }
-
-    internal static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -39,9 +39,6 @@ public sealed record CohortDefinition
     /// <summary>Pointing game tolerance in millimetres where the pipeline reports the voxel spacing (CT), else in pixels.</summary>
     public double PointingToleranceMm { get; init; }
 
-    /// <summary>The definition file's folder, against which relative paths were resolved (null when built in code).</summary>
-    public string? BaseDirectory { get; init; }
-
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
         .Build();
@@ -124,7 +121,6 @@ public sealed record CohortDefinition
             Root = Resolve(Root),
             Model = Model is null ? null : Resolve(Model),
             Output = Resolve(Output)!,
-            BaseDirectory = folder,
         };
     }
 

@@ -56,6 +56,7 @@ public static class CohortRunner
         var formats = OutputFormats.Parse(definition.Outputs) | OutputFormat.Npy;
         Directory.CreateDirectory(definition.Output);
         var started = Stopwatch.StartNew();
+        var model = ModelStamp(definition.Model);
         var results = new List<CaseResult>(cases.Count);
         for (var i = 0; i < cases.Count; i++)
         {
@@ -63,7 +64,7 @@ public static class CohortRunner
             var item = cases[i];
             var caseDirectory = Path.Combine(definition.Output, CasesFolder, item.Id);
             var recordPath = Path.Combine(caseDirectory, "case.json");
-            var fingerprint = Fingerprint(definition, item);
+            var fingerprint = Fingerprint(definition, model, item);
             if (!options.Rerun && CaseResult.TryLoad(recordPath) is { Status: CaseResult.Done } kept && kept.Fingerprint == fingerprint)
             {
                 results.Add(kept);
@@ -199,18 +200,23 @@ public static class CohortRunner
     }
 
     /// <summary>Everything that decides a case's result; the model file's size and time stand for its content.</summary>
-    internal static string Fingerprint(CohortDefinition definition, CohortCase item)
+    internal static string Fingerprint(CohortDefinition definition, string modelStamp, CohortCase item)
     {
-        var model = definition.Model is { } m && (File.Exists(m) || Directory.Exists(m)) ? ModelStamp(m) : "auto";
         var text = string.Join('\n',
             "v1", item.Folder, item.Label?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", item.ClassName ?? "", item.LesionMask ?? "",
-            definition.Task ?? "auto", model, string.Join(',', definition.Methods), string.Join(',', definition.Outputs),
+            definition.Task ?? "auto", modelStamp, string.Join(',', definition.Methods), string.Join(',', definition.Outputs),
             definition.Device, definition.PointingToleranceMm.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 
-    private static string ModelStamp(string path)
+    /// <summary>The model package's files (names, sizes, times), read once per run; "auto" when chosen by card.</summary>
+    private static string ModelStamp(string? path)
     {
+        if (path is null || (!File.Exists(path) && !Directory.Exists(path)))
+        {
+            return "auto";
+        }
+
         var files = Directory.Exists(path) ? Directory.GetFiles(path).Order(StringComparer.Ordinal).ToArray() : [path];
         return path + "|" + string.Join(';', files.Select(f => $"{Path.GetFileName(f)}:{new FileInfo(f).Length}:{File.GetLastWriteTimeUtc(f).Ticks}"));
     }

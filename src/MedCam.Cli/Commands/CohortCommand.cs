@@ -36,7 +36,7 @@ internal static class CohortCommand
             {
                 var cwd = Directory.GetCurrentDirectory();
                 var path = parse.GetValue(definition);
-                var d = path is null ? new CohortDefinition { BaseDirectory = cwd } : CohortDefinition.Load(path);
+                var d = path is null ? new CohortDefinition() : CohortDefinition.Load(path);
                 if (parse.GetValue(manifest) is { } m)
                 {
                     d = d with { Manifest = Path.GetFullPath(m), Root = null, Name = path is null ? Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(m))) ?? d.Name : d.Name };
