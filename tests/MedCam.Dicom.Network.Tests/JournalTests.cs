@@ -69,7 +69,7 @@ public sealed class JournalTests
         var root = temp.Sub("store");
 
         // No checkpoint during the test: every acknowledged instance is durable only through the journal.
-        var acknowledged = await ReceiveWithoutCleanStopAsync(root, files);
+        var (acknowledged, _) = await ReceiveWithoutCleanStopAsync(root, files);
         Assert.All(acknowledged, r => Assert.Equal(DimseStatus.Success, r.Status));
 
         // What a power cut does to writes that were never synced: the final files are gone.
@@ -120,6 +120,90 @@ public sealed class JournalTests
         var received = Received(root);
         Assert.DoesNotContain(received, p => p.EndsWith(torn, StringComparison.Ordinal));
         DicomBytes.AssertAllArrivedIdentical(files.Where(f => !torn.EndsWith(DicomBytes.Meta(f).SopInstanceUid + ".dcm", StringComparison.Ordinal)), received);
+    }
+
+    [Fact]
+    public async Task Store_SeriesOfLargeInstances_SendsRecordsAheadAndReplaysThemByteIdentical()
+    {
+        // 512x512 CT slices (512 KiB): from the second one on, the size is known in advance and blocks go to the
+        // journal while the dataset is still arriving.
+        var files = await CtCorpus.UncompressedAsync(6, size: 512, studies: 1);
+        using var temp = new TempDir("medcam-journal");
+        var root = temp.Sub("store");
+
+        var (acknowledged, store) = await ReceiveWithoutCleanStopAsync(root, files);
+
+        Assert.All(acknowledged, r => Assert.Equal(DimseStatus.Success, r.Status));
+        Assert.Equal((files.Length - 1, 0), (store.RecordsSentAhead, store.RecordsOutgrown));
+        DicomBytes.AssertAllArrivedIdentical(files, Received(root));
+        foreach (var file in Received(root))
+        {
+            File.Delete(file);
+        }
+
+        await using (var recovered = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalSegmentBytes = 4L << 20 }))
+        {
+            Assert.Equal(files.Length, recovered.ReplayedInstances);
+        }
+
+        DicomBytes.AssertAllArrivedIdentical(files, Received(root));
+    }
+
+    [Fact]
+    public async Task Store_InstanceOutgrowsTheRoomReservedForIt_WrittenWholeAndReplayedByteIdentical()
+    {
+        // Same SOP class, sizes 128 KiB, 128 KiB, 1.1 MiB, 1.1 MiB, 128 KiB: the first large one outgrows the room
+        // reserved from its predecessor's size, the second is sent ahead, the small one after it fits.
+        var small = await CtCorpus.UncompressedAsync(3, size: 256, studies: 1);
+        var large = await CtCorpus.UncompressedAsync(2, size: 768, studies: 1);
+        string[] files = [small[0], small[1], large[0], large[1], small[2]];
+        using var temp = new TempDir("medcam-journal");
+        var root = temp.Sub("store");
+
+        var (acknowledged, store) = await ReceiveWithoutCleanStopAsync(root, files, segmentBytes: 16L << 20);
+
+        Assert.All(acknowledged, r => Assert.Equal(DimseStatus.Success, r.Status));
+        Assert.Equal(1, store.RecordsOutgrown);
+        Assert.True(store.RecordsSentAhead >= 1, $"{store.RecordsSentAhead} records sent ahead");
+        foreach (var file in Received(root))
+        {
+            File.Delete(file);
+        }
+
+        await using (var recovered = new DicomFileStore(new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalSegmentBytes = 4L << 20 }))
+        {
+            Assert.Equal(files.Length, recovered.ReplayedInstances);
+        }
+
+        DicomBytes.AssertAllArrivedIdentical(files, Received(root));
+    }
+
+    [Fact]
+    public async Task Store_FinalPathBlocked_AcknowledgedInstanceStaysInJournalAndIsRestoredAtNextStart()
+    {
+        var file = (await CtCorpus.UncompressedAsync(120)).First();
+        using var temp = new TempDir("medcam-journal");
+        var root = temp.Sub("store");
+        var target = Path.Combine(root, DicomBytes.Meta(file).SopInstanceUid + ".dcm");
+        Directory.CreateDirectory(Path.Combine(target, "in-the-way"));
+
+        await using (var scp = await ScpHarness.StartAsync(store: o => o with { Root = root, FolderPerStudy = false }))
+        {
+            // Durable in the journal, so the sender hears success although the final file cannot be written.
+            Assert.All(await Client(scp.Port).StoreFilesAsync([file]), r => Assert.Equal(DimseStatus.Success, r.Status));
+            await scp.Store.WhenMaterialisedAsync();
+            Assert.True(Directory.Exists(target));
+            Assert.Contains("restored at the next start", scp.Logs.All, StringComparison.Ordinal);
+        }
+
+        // The clean stop did not retire the record's segment; the next start writes the file once the way is clear.
+        Directory.Delete(target, recursive: true);
+        await using (var reopened = new DicomFileStore(new DicomFileStoreOptions { Root = root, FolderPerStudy = false, MinimumFreeBytes = 0, JournalSegmentBytes = 4L << 20 }))
+        {
+            Assert.Equal(1, reopened.ReplayedInstances);
+        }
+
+        DicomBytes.AssertAllArrivedIdentical([file], Received(root));
     }
 
     [Fact]
@@ -186,20 +270,25 @@ public sealed class JournalTests
         Assert.Empty(Directory.GetFiles(Path.Combine(scp.Root, ".journal")));
     }
 
-    /// <summary>Receives <paramref name="files"/> into a journal that never checkpoints, then stops without disposing the store (a crash).</summary>
-    private static async Task<IReadOnlyList<StoreResult>> ReceiveWithoutCleanStopAsync(string root, string[] files)
+    /// <summary>
+    /// Receives <paramref name="files"/> into a journal that never checkpoints and waits until their final files are
+    /// written, then stops without disposing the store (a crash before the checkpoint).
+    /// </summary>
+    private static async Task<(IReadOnlyList<StoreResult> Results, DicomFileStore Store)> ReceiveWithoutCleanStopAsync(string root, string[] files, long segmentBytes = 4L << 20)
     {
         var store = new DicomFileStore(new DicomFileStoreOptions
         {
             Root = root,
             MinimumFreeBytes = 0,
-            JournalSegmentBytes = 4L << 20,
+            JournalSegmentBytes = segmentBytes,
             JournalCheckpointIdle = Timeout.InfiniteTimeSpan,
             JournalCheckpointInterval = TimeSpan.FromHours(1),
         });
         await using var server = new DicomServerBuilder().ListenOn(IPAddress.Loopback, 0).WithAeTitle(ScpHarness.AeTitle).UseStore(store).Build();
         await server.StartAsync();
-        return await Client(server.LocalEndPoint.Port).StoreFilesAsync(files);
+        var results = await Client(server.LocalEndPoint.Port).StoreFilesAsync(files);
+        await store.WhenMaterialisedAsync();
+        return (results, store);
     }
 
     private static string[] Received(string root) => Directory.GetFiles(root, "*.dcm", SearchOption.AllDirectories)

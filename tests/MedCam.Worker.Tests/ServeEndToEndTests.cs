@@ -21,7 +21,9 @@ public sealed class ServeEndToEndTests
 
         var (code, output) = await worker.SendAsync(study.Files);
         Assert.True(code == 0, output);
-        // Every acknowledged instance is on disk and in the ledger before the quiet time ends.
+        // Every acknowledged instance is durable and in the ledger before the quiet time ends, its final file
+        // written just after the answer.
+        await worker.Status.ReceivedFilesWritten(CancellationToken.None);
         var incoming = Path.Combine(worker.DataFolder, "incoming", study.StudyInstanceUid);
         Assert.Equal(6, Directory.GetFiles(incoming, "*.dcm").Length);
         var record = await worker.WaitForAsync(study.StudyInstanceUid, r => r.State == StudyState.Done);

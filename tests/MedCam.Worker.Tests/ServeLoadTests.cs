@@ -44,6 +44,7 @@ public sealed class ServeLoadTests
             new[] { "-aet", "STORESCU", "-aec", "MEDCAM", "127.0.0.1", worker.DicomPort.ToString(CultureInfo.InvariantCulture) }.Concat(b), TimeSpan.FromSeconds(180))));
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Output));
+        await worker.Status.ReceivedFilesWritten(CancellationToken.None);
         foreach (var study in studies)
         {
             Assert.Equal(SlicesPerStudy, Directory.GetFiles(Path.Combine(worker.DataFolder, "incoming", study.StudyInstanceUid), "*.dcm").Length);

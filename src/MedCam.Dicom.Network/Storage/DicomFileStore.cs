@@ -10,9 +10,9 @@ namespace MedCam.Dicom.Network.Storage;
 /// <summary>
 /// A storage SCP provider that keeps each dataset exactly as received behind a Part 10 header, one folder per
 /// study, and makes it crash-safe before answering success (see <see cref="StoreDurability"/>). Files appear at
-/// their final path only complete (written under <c>.incoming/</c>, then renamed); when the notification is
-/// published the file is readable there. Dispose to checkpoint the journal on a clean stop (otherwise the next
-/// start replays it, which is harmless).
+/// their final path only complete (written under <c>.incoming/</c>, then renamed). The notification is published
+/// before the answer; with the journal the final file is written just after it (<see cref="WhenMaterialisedAsync"/>).
+/// Dispose to checkpoint the journal on a clean stop (otherwise the next start replays it, which is harmless).
 /// </summary>
 public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
 {
@@ -22,6 +22,10 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
     private readonly string root;
     private readonly string incoming;
     private readonly StoreJournal? journal;
+    private readonly Materialiser? materialiser;
+    private readonly RecordSizeHints sizeHints = new();
+    private int recordsSentAhead;
+    private int recordsOutgrown;
 
     public DicomFileStore(DicomFileStoreOptions options, ILogger<DicomFileStore>? logger = null)
     {
@@ -37,6 +41,7 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(options.JournalSegmentBytes, 1024L * 1024, nameof(options));
             journal = StoreJournal.Open(root, options, this.logger, FreeBytes);
+            materialiser = new Materialiser(Math.Clamp(Environment.ProcessorCount, 1, 4), options.MaterialiseBacklogBytes, this.logger);
         }
     }
 
@@ -51,7 +56,7 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(dataSet);
-        var free = FreeBytes() - (journal?.PendingAllocationBytes ?? 0);
+        var free = FreeBytes() - (journal?.PendingAllocationBytes ?? 0) - (materialiser?.BacklogBytes ?? 0);
         if (free < options.MinimumFreeBytes)
         {
             logger.LogWarning("Refusing C-STORE: {Free} bytes free (journal allowance included), watermark {Watermark}", free, options.MinimumFreeBytes);
@@ -64,39 +69,9 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
         var temporary = Path.Combine(incoming, $"{Guid.NewGuid():N}.part");
         try
         {
-            StoredInstance stored;
-            if (journal is null)
-            {
-                stored = await StoreFileAsync(request, dataSet, header, temporary, options.Durability != StoreDurability.None, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                using var buffer = new RecordBuffer();
-                buffer.Append(header);
-                var spilled = false;
-                while (true)
-                {
-                    var fragment = await dataSet.ReadFragmentAsync(cancellationToken).ConfigureAwait(false);
-                    if (fragment.IsEmpty)
-                    {
-                        break;
-                    }
-
-                    if (buffer.PayloadLength + fragment.Length > options.JournalMaxRecordBytes)
-                    {
-                        // Too big to journal: continue as a per-file fsync store with what arrived so far.
-                        spilled = true;
-                        buffer.Append(fragment.Span);
-                        break;
-                    }
-
-                    buffer.Append(fragment.Span);
-                }
-
-                stored = spilled
-                    ? await StoreFileAsync(request, dataSet, buffer.PayloadMemory, temporary, durable: true, cancellationToken, header.Length).ConfigureAwait(false)
-                    : await StoreJournaledAsync(request, buffer, header.Length, temporary).ConfigureAwait(false);
-            }
+            var stored = journal is null
+                ? await StoreFileAsync(request, dataSet, header, temporary, options.Durability != StoreDurability.None, cancellationToken).ConfigureAwait(false)
+                : await StoreJournaledAsync(request, dataSet, header, temporary, cancellationToken).ConfigureAwait(false);
 
             if (options.Notifications is { } notifications)
             {
@@ -118,8 +93,21 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes once every instance acknowledged before the call is readable at its final path. With
+    /// <see cref="StoreDurability.Journal"/> the final file is written just after the answer (milliseconds); the
+    /// other modes write it before answering, so this completes at once.
+    /// </summary>
+    public Task WhenMaterialisedAsync(CancellationToken cancellationToken = default) =>
+        materialiser?.WhenMaterialisedAsync(cancellationToken) ?? Task.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
+        if (materialiser is not null)
+        {
+            await materialiser.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (journal is not null)
         {
             await journal.DisposeAsync().ConfigureAwait(false);
@@ -127,29 +115,82 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
     }
 
     /// <summary>
-    /// Journal path: one record write plus a (group) fdatasync of the journal make the instance durable; the final
-    /// file is written meanwhile and renamed into place without its own fsync (the checkpoint syncs it later).
+    /// Journal path: the dataset streams into a journal record as it arrives (see <see cref="StreamingRecord"/>);
+    /// once the record is durable the sender gets its answer and the final file is written by the
+    /// <see cref="Materialiser"/> (or here first, when its backlog is full). Too big for the journal: per-file fsync.
     /// </summary>
-    private async Task<StoredInstance> StoreJournaledAsync(CStoreRequest request, RecordBuffer buffer, int headerLength, string temporary)
+    private async Task<StoredInstance> StoreJournaledAsync(CStoreRequest request, DicomDataSetStream dataSet, byte[] header, string temporary, CancellationToken cancellationToken)
     {
-        var payload = buffer.PayloadMemory;
-        var studyUid = options.FolderPerStudy ? FindStudyUid(payload, headerLength, request.TransferSyntaxUid) : null;
-        var (folder, target) = Target(studyUid, request.SopInstanceUid);
-        using var reservation = journal!.TryReserve(payload.Length);
-        if (reservation is null)
+        var record = new StreamingRecord(journal!, sizeHints.Expected(request.SopClassUid));
+        await using (record.ConfigureAwait(false))
         {
-            // Journal pool exhausted (checkpoint behind) or failed: this one instance pays for two fsyncs instead.
-            return await StoreFileAsync(request, null, payload, temporary, durable: true, CancellationToken.None, headerLength).ConfigureAwait(false);
+            record.Buffer.Append(header);
+            while (true)
+            {
+                var fragment = await dataSet.ReadFragmentAsync(cancellationToken).ConfigureAwait(false);
+                if (fragment.IsEmpty)
+                {
+                    break;
+                }
+
+                if (record.Buffer.PayloadLength + fragment.Length > options.JournalMaxRecordBytes)
+                {
+                    // Too big to journal: continue as a per-file fsync store with what arrived so far.
+                    await record.AbandonAsync().ConfigureAwait(false);
+                    record.Buffer.Append(fragment.Span);
+                    return await StoreFileAsync(request, dataSet, record.Buffer.PayloadMemory, temporary, durable: true, cancellationToken, header.Length).ConfigureAwait(false);
+                }
+
+                await record.AppendAsync(fragment).ConfigureAwait(false);
+            }
+
+            var payload = record.Buffer.PayloadMemory;
+            sizeHints.Observe(request.SopClassUid, payload.Length);
+            var studyUid = options.FolderPerStudy ? FindStudyUid(payload, header.Length, request.TransferSyntaxUid) : null;
+            var (_, target) = Target(studyUid, request.SopInstanceUid);
+            var relative = Path.GetRelativePath(root, target).Replace(Path.DirectorySeparatorChar, '/');
+            var reservation = await record.CommitAsync(relative).ConfigureAwait(false);
+            CountRecord(record);
+            if (reservation is null)
+            {
+                // Journal pool exhausted (checkpoint behind) or failed: this one instance pays for two fsyncs instead.
+                return await StoreFileAsync(request, null, payload, temporary, durable: true, CancellationToken.None, header.Length).ConfigureAwait(false);
+            }
+
+            var stored = new StoredInstance(target, request.SopClassUid, request.SopInstanceUid, studyUid, request.TransferSyntaxUid, payload.Length, request.Association.CallingAeTitle, request.Association.Id);
+            if (!materialiser!.TryEnqueue(record.Buffer, temporary, target, reservation))
+            {
+                using (reservation)
+                {
+                    Materialiser.WriteFinal(payload.Span, temporary, target);
+                    reservation.Materialised(target);
+                }
+
+                return stored;
+            }
+
+            record.DetachBuffer();
+            return stored;
+        }
+    }
+
+    /// <summary>Journal records whose blocks went ahead while the dataset arrived.</summary>
+    internal int RecordsSentAhead => Volatile.Read(ref recordsSentAhead);
+
+    /// <summary>Datasets that outgrew the journal room reserved for them (written whole at the end instead).</summary>
+    internal int RecordsOutgrown => Volatile.Read(ref recordsOutgrown);
+
+    private void CountRecord(StreamingRecord record)
+    {
+        if (record.SentAhead)
+        {
+            Interlocked.Increment(ref recordsSentAhead);
         }
 
-        var relative = Path.GetRelativePath(root, target).Replace(Path.DirectorySeparatorChar, '/');
-        WriteFile(temporary, payload.Span);
-        reservation.Write(buffer.Seal(reservation.Segment.Id, relative, Crc32C.Quarters(payload.Span)));
-        reservation.Commit();
-        Directory.CreateDirectory(folder);
-        File.Move(temporary, target, overwrite: true);
-        reservation.Materialised(target);
-        return new StoredInstance(target, request.SopClassUid, request.SopInstanceUid, studyUid, request.TransferSyntaxUid, payload.Length, request.Association.CallingAeTitle, request.Association.Id);
+        if (record.Outgrew)
+        {
+            Interlocked.Increment(ref recordsOutgrown);
+        }
     }
 
     /// <summary>Per-file path: stream into <c>.incoming</c>, fsync, rename, fsync the folder(s) (or no sync at all).</summary>
@@ -225,12 +266,6 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
 
         using var stream = new MemoryStream(segment.Array!, segment.Offset + headerLength, segment.Count - headerLength, writable: false);
         return StudyUidScanner.Find(stream, transferSyntaxUid);
-    }
-
-    private static void WriteFile(string path, ReadOnlySpan<byte> bytes)
-    {
-        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
-        file.Write(bytes);
     }
 
     private void RemoveStrayParts()

@@ -44,13 +44,23 @@ public sealed record DicomFileStoreOptions
     /// <summary>Instances larger than this bypass the journal and are stored with per-file fsync.</summary>
     public long JournalMaxRecordBytes { get; init; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Journaled instances whose final files may still be waiting to be written after their answer (bytes held in
+    /// memory, counted against <see cref="MinimumFreeBytes"/>); past it an instance's file is written before its
+    /// answer. See <see cref="DicomFileStore.WhenMaterialisedAsync"/>.
+    /// </summary>
+    public long MaterialiseBacklogBytes { get; init; } = 128L * 1024 * 1024;
+
     /// <summary>Optional fan-in of stored instances from every association (e.g. to a worker queue).</summary>
     public ChannelWriter<StoredInstance>? Notifications { get; init; }
 }
 
 /// <summary>
-/// An instance stored and crash-safe (see <see cref="StoreDurability"/>), readable at <see cref="Path"/> when this
-/// is published. No patient data: identifiers are UIDs and AE titles.
+/// An instance stored and crash-safe (see <see cref="StoreDurability"/>), published before the sender gets its
+/// answer. It is readable at <see cref="Path"/> at once in the per-file modes and within milliseconds with the
+/// journal (its final file is written just after the answer; <see cref="DicomFileStore.WhenMaterialisedAsync"/>
+/// waits for it, and a crash in between restores it there at the next start). No patient data: identifiers are
+/// UIDs and AE titles.
 /// </summary>
 public sealed record StoredInstance(
     string Path,

@@ -149,6 +149,33 @@ internal static partial class DurableFile
         }
     }
 
+    /// <summary>
+    /// Lowers the calling thread's scheduling priority (Linux nice value; threads are scheduled individually).
+    /// Best effort: false where unsupported.
+    /// </summary>
+    public static bool LowerThreadPriority(int nice)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            return SetPriority(0 /* PRIO_PROCESS */, GetTid(), nice) == 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, int who, int prio);
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int GetTid();
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 

@@ -16,5 +16,11 @@ public sealed class WorkerStatus
     /// <summary>Completes when the SCP listens (and the health endpoint, if any).</summary>
     public Task Ready => ready.Task;
 
+    /// <summary>
+    /// Completes once every instance acknowledged so far is readable at its final path (the store's journal
+    /// acknowledges first and writes the file milliseconds later); the scheduler awaits it before a study runs.
+    /// </summary>
+    internal Func<CancellationToken, Task> ReceivedFilesWritten { get; set; } = _ => Task.CompletedTask;
+
     internal void MarkReady() => ready.TrySetResult();
 }

@@ -26,6 +26,7 @@ public sealed class StudyWorkerService : BackgroundService
     private readonly IReadOnlyList<IResultExporter> exporters;
     private readonly RoutingRules routing;
     private readonly WorkerMetrics metrics;
+    private readonly WorkerStatus status;
     private readonly ILogger<StudyWorkerService> logger;
     private readonly TimeProvider time;
     private readonly Dictionary<string, Task> inFlight = new(StringComparer.Ordinal);
@@ -33,7 +34,7 @@ public sealed class StudyWorkerService : BackgroundService
 
     public StudyWorkerService(
         IOptions<WorkerOptions> options, IJobLedger ledger, IStudyProcessor processor, IEnumerable<IResultExporter> exporters,
-        RoutingRules routing, WorkerMetrics metrics, ILogger<StudyWorkerService> logger, TimeProvider time)
+        RoutingRules routing, WorkerMetrics metrics, WorkerStatus status, ILogger<StudyWorkerService> logger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options.Value;
@@ -42,6 +43,7 @@ public sealed class StudyWorkerService : BackgroundService
         this.exporters = exporters.ToList();
         this.routing = routing;
         this.metrics = metrics;
+        this.status = status;
         this.logger = logger;
         this.time = time;
     }
@@ -140,6 +142,8 @@ public sealed class StudyWorkerService : BackgroundService
             StudyProcessingResult result;
             if (study.State == StudyState.Running)
             {
+                // Its quiet time has passed, so this is immediate unless the disk is struggling.
+                await status.ReceivedFilesWritten(cancellationToken).ConfigureAwait(false);
                 var decision = routing.Decide(StudyInspector.Summarize(study.StudyFolder));
                 if (decision is null)
                 {

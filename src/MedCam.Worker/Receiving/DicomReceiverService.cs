@@ -56,6 +56,7 @@ public sealed class DicomReceiverService : IHostedService, IAsyncDisposable
                 Notifications = new LedgerNotificationWriter(Record),
             },
             loggerFactory.CreateLogger<DicomFileStore>());
+        status.ReceivedFilesWritten = store.WhenMaterialisedAsync;
         var builder = new DicomServerBuilder()
             .ListenOn(IPAddress.Parse(options.BindAddress), options.Port)
             .WithAeTitle(options.AeTitle)

@@ -53,7 +53,14 @@ internal sealed class ScpHarness : IAsyncDisposable
         return new ScpHarness(server, fileStore, temp, root, logs);
     }
 
-    public string[] ReceivedFiles() => Directory.GetFiles(Root, "*.dcm", SearchOption.AllDirectories)
+    /// <summary>Every instance acknowledged so far, once at its final path (the journal writes it just after the answer).</summary>
+    public string[] ReceivedFiles()
+    {
+        Store.WhenMaterialisedAsync().Wait(TimeSpan.FromSeconds(30));
+        return ListReceived(Root);
+    }
+
+    public static string[] ListReceived(string root) => Directory.GetFiles(root, "*.dcm", SearchOption.AllDirectories)
         .Where(p => !p.Contains(Path.DirectorySeparatorChar + ".incoming" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
             && !p.Contains(Path.DirectorySeparatorChar + ".journal" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         .ToArray();

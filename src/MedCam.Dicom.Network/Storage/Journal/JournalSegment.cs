@@ -11,6 +11,7 @@ namespace MedCam.Dicom.Network.Storage.Journal;
 internal sealed class JournalSegment : IDisposable
 {
     private int inFlight;
+    private int kept;
 
     private JournalSegment(string path, SafeFileHandle handle, long capacity)
     {
@@ -97,10 +98,16 @@ internal sealed class JournalSegment : IDisposable
         WriteHeader();
         WriteOffset = JournalFormat.SegmentHeaderBytes;
         Records = 0;
+        kept = 0;
         Materialised.Clear();
     }
 
+    /// <summary>Records in flight that nobody is working on any more: kept for the next start's replay.</summary>
+    public int Kept => Volatile.Read(ref kept);
+
     public void Reserve() => Interlocked.Increment(ref inFlight);
+
+    public void Keep() => Interlocked.Increment(ref kept);
 
     public void Release() => Interlocked.Decrement(ref inFlight);
 

@@ -16,11 +16,16 @@ internal sealed class RecordBuffer : IDisposable
     private byte[] array;
     private int start;
 
-    public RecordBuffer(int initialCapacity = 1024 * 1024)
+    public RecordBuffer(long initialCapacity = 1024 * 1024)
     {
-        if (!Pool.TryTake(out var pooled))
+        if (!Pool.TryTake(out var pooled) || pooled.Length < initialCapacity + JournalFormat.Block)
         {
-            pooled = Allocate(initialCapacity);
+            if (pooled is not null)
+            {
+                Pool.Add(pooled);
+            }
+
+            pooled = Allocate(Math.Max(initialCapacity, 64 * 1024));
         }
 
         array = pooled;
@@ -31,6 +36,16 @@ internal sealed class RecordBuffer : IDisposable
 
     public ReadOnlyMemory<byte> PayloadMemory => array.AsMemory(start + JournalFormat.RecordHeaderBytes, (int)PayloadLength);
 
+    /// <summary>Record bytes (header included) that fill whole 4 KiB blocks so far: they can go to the journal before the rest.</summary>
+    public int CompleteBlockBytes => (int)((JournalFormat.RecordHeaderBytes + PayloadLength) / JournalFormat.Block * JournalFormat.Block);
+
+    /// <summary>
+    /// Bytes <paramref name="from"/> to <paramref name="from"/> + <paramref name="length"/> of the record (block
+    /// aligned when <paramref name="from"/> is). The memory stays valid while a write is in flight, even if the
+    /// buffer grows meanwhile: growing copies into a new array and leaves the old one to the collector.
+    /// </summary>
+    public ReadOnlyMemory<byte> Record(int from, int length) => array.AsMemory(start + from, length);
+
     public void Append(ReadOnlySpan<byte> data)
     {
         EnsureCapacity(JournalFormat.RecordHeaderBytes + PayloadLength + data.Length);
@@ -39,13 +54,13 @@ internal sealed class RecordBuffer : IDisposable
     }
 
     /// <summary>The whole record, header stamped and zero-padded to a 4 KiB multiple, ready for one positional write.</summary>
-    public ReadOnlySpan<byte> Seal(ulong segmentId, string relativePath, uint payloadCrc)
+    public ReadOnlyMemory<byte> Seal(ulong segmentId, string relativePath, uint payloadCrc)
     {
         var total = (int)JournalFormat.RecordBytes(PayloadLength);
         EnsureCapacity(total);
-        var record = array.AsSpan(start, total);
-        JournalFormat.WriteRecordHeader(record, segmentId, relativePath, PayloadLength, payloadCrc);
-        record[(JournalFormat.RecordHeaderBytes + (int)PayloadLength)..].Clear();
+        var record = array.AsMemory(start, total);
+        JournalFormat.WriteRecordHeader(record.Span, segmentId, relativePath, PayloadLength, payloadCrc);
+        record.Span[(JournalFormat.RecordHeaderBytes + (int)PayloadLength)..].Clear();
         return record;
     }
 

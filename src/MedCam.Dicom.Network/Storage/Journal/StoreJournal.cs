@@ -121,7 +121,7 @@ internal sealed class StoreJournal : IAsyncDisposable
                 active.WriteOffset += bytes;
                 active.Records++;
                 active.Reserve();
-                return new JournalReservation(this, active, offset);
+                return new JournalReservation(this, active, offset, bytes);
             }
         }
         finally
@@ -212,7 +212,7 @@ internal sealed class StoreJournal : IAsyncDisposable
     {
         lock (gate)
         {
-            return sealedSegments.Sum(s => s.InFlight);
+            return sealedSegments.Sum(s => s.InFlight - s.Kept);
         }
     }
 
@@ -479,38 +479,60 @@ internal sealed class JournalReservation : IDisposable
     private readonly StoreJournal journal;
     private bool released;
 
-    internal JournalReservation(StoreJournal journal, JournalSegment segment, long offset)
+    internal JournalReservation(StoreJournal journal, JournalSegment segment, long offset, long bytes)
     {
         this.journal = journal;
         Segment = segment;
         Offset = offset;
+        Bytes = bytes;
     }
 
     public JournalSegment Segment { get; }
 
     public long Offset { get; }
 
+    /// <summary>Bytes reserved (a multiple of 4 KiB): the record written here may be at most this long.</summary>
+    public long Bytes { get; }
+
     /// <summary>
-    /// Writes the record (stamped with <see cref="JournalSegment.Id"/>, 4 KiB-aligned in memory and length):
-    /// directly to the device where O_DIRECT is available, else into the page cache with writeback started at once.
+    /// Writes <paramref name="data"/> (4 KiB-aligned in memory, offset and length) at <paramref name="offset"/>
+    /// within the record: directly to the device where O_DIRECT is available, else into the page cache with
+    /// writeback started at once.
     /// </summary>
-    public void Write(ReadOnlySpan<byte> record)
+    public void Write(ReadOnlySpan<byte> data, long offset = 0)
     {
+        Check(data.Length, offset);
         if (Segment.DirectHandle is { } direct)
         {
-            RandomAccess.Write(direct, record, Offset);
+            RandomAccess.Write(direct, data, Offset + offset);
         }
         else
         {
-            RandomAccess.Write(Segment.Handle, record, Offset);
-            DurableFile.StartWriteback(Segment.Handle, Offset, record.Length);
+            RandomAccess.Write(Segment.Handle, data, Offset + offset);
+            DurableFile.StartWriteback(Segment.Handle, Offset + offset, data.Length);
         }
     }
+
+    /// <summary><see cref="Write"/> on a thread-pool thread, so the caller keeps receiving meanwhile.</summary>
+    public Task WriteInBackground(ReadOnlyMemory<byte> data, long offset) => Task.Run(() => Write(data.Span, offset));
 
     public void Commit() => journal.Commit(Segment);
 
     /// <summary>The record's final file is in place (unsynced): the checkpoint syncs it before retiring the segment.</summary>
     public void Materialised(string path) => Segment.Materialised.Enqueue(path);
+
+    /// <summary>
+    /// The final file could not be written: the record stays in flight for good, so its segment is never retired
+    /// and the next start replays it; a clean stop does not wait for it.
+    /// </summary>
+    public void KeepForReplay()
+    {
+        if (!released)
+        {
+            released = true;
+            Segment.Keep();
+        }
+    }
 
     public void Dispose()
     {
@@ -518,6 +540,14 @@ internal sealed class JournalReservation : IDisposable
         {
             released = true;
             Segment.Release();
+        }
+    }
+
+    private void Check(int length, long offset)
+    {
+        if (offset < 0 || offset + length > Bytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"Journal write of {length} bytes at {offset} is outside the {Bytes}-byte reservation.");
         }
     }
 }

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace MedCam.Dicom.Network.Storage.Journal;
+
+/// <summary>
+/// Writes journaled instances to their final paths after the sender has had its answer: the instance is already
+/// durable in the journal, so the page-cache write of the final file (as long as receiving the dataset, on this
+/// hardware) no longer delays the next one. Lanes are chosen by target path, so two versions of one instance are
+/// always renamed into place in the order they were received. The backlog is bounded in bytes: past it the
+/// caller writes the file itself before answering, which is the back-pressure. A file that cannot be written
+/// (disk full, a folder in the way) is retried, then left to the journal: its segment is not retired, and the
+/// next start replays it to its final path. Nothing acknowledged is dropped.
+/// </summary>
+internal sealed class Materialiser : IAsyncDisposable
+{
+    private const int Nice = 10;
+    private static readonly TimeSpan[] Retries = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
+    private readonly Channel<Item>[] lanes;
+    private readonly Task[] workers;
+    private readonly ConcurrentDictionary<long, Task> pending = new();
+    private readonly long backlogLimit;
+    private readonly ILogger logger;
+    private long backlogBytes;
+    private long nextId;
+
+    public Materialiser(int laneCount, long backlogLimit, ILogger logger)
+    {
+        this.backlogLimit = backlogLimit;
+        this.logger = logger;
+        lanes = Enumerable.Range(0, laneCount).Select(_ => Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
+        workers = lanes.Select((lane, k) =>
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    Run(lane.Reader);
+                    done.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    done.TrySetException(ex);
+                }
+            })
+            {
+                IsBackground = true,
+                Name = $"medcam-materialise-{k}",
+            };
+            thread.Start();
+            return done.Task;
+        }).ToArray();
+    }
+
+    /// <summary>Bytes accepted but not yet written to their final files.</summary>
+    public long BacklogBytes => Interlocked.Read(ref backlogBytes);
+
+    /// <summary>Queues the final file; false when the backlog is full (write it before answering instead).</summary>
+    public bool TryEnqueue(RecordBuffer buffer, string temporary, string target, JournalReservation reservation)
+    {
+        var bytes = buffer.PayloadLength;
+        var after = Interlocked.Add(ref backlogBytes, bytes);
+        if (after > backlogLimit && after != bytes)
+        {
+            Interlocked.Add(ref backlogBytes, -bytes);
+            return false;
+        }
+
+        var item = new Item(Interlocked.Increment(ref nextId), buffer, temporary, target, reservation, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        pending[item.Id] = item.Done.Task;
+        var lane = lanes[(StringComparer.Ordinal.GetHashCode(target) & int.MaxValue) % lanes.Length];
+        if (!lane.Writer.TryWrite(item))
+        {
+            pending.TryRemove(item.Id, out _);
+            Interlocked.Add(ref backlogBytes, -bytes);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Completes once every instance queued before the call is at its final path (or left to the journal).</summary>
+    public Task WhenMaterialisedAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(pending.Values).WaitAsync(cancellationToken);
+
+    /// <summary>Writes <paramref name="payload"/> to <paramref name="temporary"/> and renames it to <paramref name="target"/>.</summary>
+    public static void WriteFinal(ReadOnlySpan<byte> payload, string temporary, string target)
+    {
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 0))
+        {
+            file.Write(payload);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(temporary, target, overwrite: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lane in lanes)
+        {
+            lane.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One lane's thread, at a lower scheduling priority: the final files are written with the cycles receiving
+    /// leaves over, so they never delay an O_DIRECT journal write's completion or the next dataset's arrival.
+    /// </summary>
+    private void Run(ChannelReader<Item> reader)
+    {
+        DurableFile.LowerThreadPriority(Nice);
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var item))
+            {
+                Materialise(item);
+            }
+        }
+    }
+
+    private void Materialise(Item item)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                WriteFinal(item.Buffer.PayloadMemory.Span, item.Temporary, item.Target);
+                item.Reservation.Materialised(item.Target);
+                item.Reservation.Dispose();
+                break;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                if (attempt == Retries.Length)
+                {
+                    // Keep the reservation: the segment stays live and the next start replays the instance.
+                    item.Reservation.KeepForReplay();
+                    logger.LogError(ex, "Could not write a journaled instance to its final path after {Attempts} attempts; it stays in the journal and is restored at the next start", Retries.Length + 1);
+                    TryDelete(item.Temporary);
+                    break;
+                }
+
+                Thread.Sleep(Retries[attempt]);
+            }
+        }
+
+        Interlocked.Add(ref backlogBytes, -item.Buffer.PayloadLength);
+        item.Buffer.Dispose();
+        pending.TryRemove(item.Id, out _);
+        item.Done.TrySetResult();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // A stray .part: removed at the next start.
+        }
+    }
+
+    private sealed record Item(long Id, RecordBuffer Buffer, string Temporary, string Target, JournalReservation Reservation, TaskCompletionSource Done);
+}
