@@ -18,6 +18,11 @@ internal static class DicomNetListenCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder receiving one sub-folder per study.", Required = true };
         var allow = new Option<string[]>("--allow-aet") { Description = "Calling AE titles allowed in (default: any).", AllowMultipleArgumentsPerToken = true };
         var maxAssociations = new Option<int>("--max-associations") { Description = "Simultaneous associations.", DefaultValueFactory = _ => 64 };
+        var journalMb = new Option<long>("--journal-mb")
+        {
+            Description = "Journal made at start-up (MiB): a burst this big is acknowledged at the journal's speed, its files written once the sender pauses.",
+            DefaultValueFactory = _ => 512,
+        };
         var minFree = new Option<long>("--min-free-mb") { Description = "Refuse C-STORE (0xA700) below this much free disk space.", DefaultValueFactory = _ => 512 };
         var durability = new Option<StoreDurability>("--durability")
         {
@@ -29,7 +34,7 @@ internal static class DicomNetListenCommand
         var tlsPassword = new Option<string?>("--tls-password") { Description = "Password of the .pfx file." };
         var verbose = DicomNetCommon.Verbose();
         var command = new Command("listen", "Receive DICOM with C-STORE (and answer C-ECHO) until interrupted.");
-        foreach (var option in new Option[] { port, aet, output, allow, maxAssociations, minFree, durability, noFsync, tlsCert, tlsPassword, verbose })
+        foreach (var option in new Option[] { port, aet, output, allow, maxAssociations, minFree, journalMb, durability, noFsync, tlsCert, tlsPassword, verbose })
         {
             command.Options.Add(option);
         }
@@ -52,7 +57,7 @@ internal static class DicomNetListenCommand
                     MinimumFreeBytes = parse.GetValue(minFree) * 1024 * 1024,
                     Durability = parse.GetValue(noFsync) ? StoreDurability.None : parse.GetValue(durability),
                     Notifications = notifications.Writer,
-                },
+                }.WithJournalSize(Math.Max(8, parse.GetValue(journalMb))),
                 logging.CreateLogger<DicomFileStore>());
             var builder = new DicomServerBuilder()
                 .ListenOn(IPAddress.Any, parse.GetValue(port))

@@ -31,13 +31,14 @@ internal static class ServeCommand
         var tlsTrust = new Option<string?>("--tls-trust") { Description = "Certificate (PEM/DER) of the TLS destinations to trust besides the platform's CAs." };
         var health = new Option<int?>("--health-port") { Description = "Loopback port of /health and /metrics (default 8081; 0 free; -1 off)." };
         var minFree = new Option<long?>("--min-free-mb") { Description = "Refuse C-STORE (0xA700) below this much free disk (default 512)." };
+        var journal = new Option<long?>("--journal-mb") { Description = "Receive journal made at start-up (MiB, default 512): a burst this big is acknowledged at the journal's speed." };
         var parallel = new Option<int?>("--max-parallel") { Description = "Studies processed at once (default 1)." };
         var settings = new Option<string?>("--settings") { Description = "appsettings.json to read (default ./appsettings.json if present)." };
         var logFormat = new Option<string>("--log-format") { Description = "Log lines: simple or json.", DefaultValueFactory = _ => "simple" };
         var verbose = new Option<bool>("--verbose") { Description = "Debug-level logs." };
 
         var command = new Command("serve", "Run the PACS-routed worker: receive studies (C-STORE SCP), explain them, send results to the PACS and the FHIR server.");
-        foreach (var option in new Option[] { aet, port, destination, fhir, data, routing, allow, quiet, tlsCert, tlsPassword, tlsTrust, health, minFree, parallel, settings, logFormat, verbose })
+        foreach (var option in new Option[] { aet, port, destination, fhir, data, routing, allow, quiet, tlsCert, tlsPassword, tlsTrust, health, minFree, journal, parallel, settings, logFormat, verbose })
         {
             command.Options.Add(option);
         }
@@ -75,6 +76,7 @@ internal static class ServeCommand
             Set("TlsTrustedCertificate", parse.GetValue(tlsTrust));
             Set("HealthPort", parse.GetValue(health)?.ToString(CultureInfo.InvariantCulture));
             Set("MinimumFreeBytes", parse.GetValue(minFree) is { } mb ? (mb * 1024 * 1024).ToString(CultureInfo.InvariantCulture) : null);
+            Set("JournalMegabytes", parse.GetValue(journal)?.ToString(CultureInfo.InvariantCulture));
             Set("MaxParallelJobs", parse.GetValue(parallel)?.ToString(CultureInfo.InvariantCulture));
             var json = string.Equals(parse.GetValue(logFormat), "json", StringComparison.OrdinalIgnoreCase);
             var level = parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;

@@ -41,7 +41,7 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(options.JournalSegmentBytes, 1024L * 1024, nameof(options));
             journal = StoreJournal.Open(root, options, this.logger, FreeBytes);
-            materialiser = new Materialiser(Math.Clamp(Environment.ProcessorCount, 1, 4), options.MaterialiseBacklogBytes, this.logger);
+            materialiser = new Materialiser(Math.Clamp(Environment.ProcessorCount, 1, 4), options.EffectiveMaterialiseBacklogBytes, this.logger);
         }
     }
 
@@ -122,56 +122,67 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
     private async Task<StoredInstance> StoreJournaledAsync(CStoreRequest request, DicomDataSetStream dataSet, byte[] header, string temporary, CancellationToken cancellationToken)
     {
         var record = new StreamingRecord(journal!, sizeHints.Expected(request.SopClassUid));
-        await using (record.ConfigureAwait(false))
+        materialiser!.BeginReceive();
+        try
         {
-            record.Buffer.Append(header);
-            while (true)
+            return await ReceiveJournaledAsync(request, dataSet, header, temporary, record, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            materialiser.EndReceive();
+            await record.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<StoredInstance> ReceiveJournaledAsync(CStoreRequest request, DicomDataSetStream dataSet, byte[] header, string temporary, StreamingRecord record, CancellationToken cancellationToken)
+    {
+        record.Buffer.Append(header);
+        while (true)
+        {
+            var fragment = await dataSet.ReadFragmentAsync(cancellationToken).ConfigureAwait(false);
+            if (fragment.IsEmpty)
             {
-                var fragment = await dataSet.ReadFragmentAsync(cancellationToken).ConfigureAwait(false);
-                if (fragment.IsEmpty)
-                {
-                    break;
-                }
-
-                if (record.Buffer.PayloadLength + fragment.Length > options.JournalMaxRecordBytes)
-                {
-                    // Too big to journal: continue as a per-file fsync store with what arrived so far.
-                    await record.AbandonAsync().ConfigureAwait(false);
-                    record.Buffer.Append(fragment.Span);
-                    return await StoreFileAsync(request, dataSet, record.Buffer.PayloadMemory, temporary, durable: true, cancellationToken, header.Length).ConfigureAwait(false);
-                }
-
-                await record.AppendAsync(fragment).ConfigureAwait(false);
+                break;
             }
 
-            var payload = record.Buffer.PayloadMemory;
-            sizeHints.Observe(request.SopClassUid, payload.Length);
-            var studyUid = options.FolderPerStudy ? FindStudyUid(payload, header.Length, request.TransferSyntaxUid) : null;
-            var (_, target) = Target(studyUid, request.SopInstanceUid);
-            var relative = Path.GetRelativePath(root, target).Replace(Path.DirectorySeparatorChar, '/');
-            var reservation = await record.CommitAsync(relative).ConfigureAwait(false);
-            CountRecord(record);
-            if (reservation is null)
+            if (record.Buffer.PayloadLength + fragment.Length > options.JournalMaxRecordBytes)
             {
-                // Journal pool exhausted (checkpoint behind) or failed: this one instance pays for two fsyncs instead.
-                return await StoreFileAsync(request, null, payload, temporary, durable: true, CancellationToken.None, header.Length).ConfigureAwait(false);
+                // Too big to journal: continue as a per-file fsync store with what arrived so far.
+                await record.AbandonAsync().ConfigureAwait(false);
+                record.Buffer.Append(fragment.Span);
+                return await StoreFileAsync(request, dataSet, record.Buffer.PayloadMemory, temporary, durable: true, cancellationToken, header.Length).ConfigureAwait(false);
             }
 
-            var stored = new StoredInstance(target, request.SopClassUid, request.SopInstanceUid, studyUid, request.TransferSyntaxUid, payload.Length, request.Association.CallingAeTitle, request.Association.Id);
-            if (!materialiser!.TryEnqueue(record.Buffer, temporary, target, reservation))
-            {
-                using (reservation)
-                {
-                    Materialiser.WriteFinal(payload.Span, temporary, target);
-                    reservation.Materialised(target);
-                }
+            await record.AppendAsync(fragment).ConfigureAwait(false);
+        }
 
-                return stored;
+        var payload = record.Buffer.PayloadMemory;
+        sizeHints.Observe(request.SopClassUid, payload.Length);
+        var studyUid = options.FolderPerStudy ? FindStudyUid(payload, header.Length, request.TransferSyntaxUid) : null;
+        var (_, target) = Target(studyUid, request.SopInstanceUid);
+        var relative = Path.GetRelativePath(root, target).Replace(Path.DirectorySeparatorChar, '/');
+        var reservation = await record.CommitAsync(relative).ConfigureAwait(false);
+        CountRecord(record);
+        if (reservation is null)
+        {
+            // Journal pool exhausted (checkpoint behind) or failed: this one instance pays for two fsyncs instead.
+            return await StoreFileAsync(request, null, payload, temporary, durable: true, CancellationToken.None, header.Length).ConfigureAwait(false);
+        }
+
+        var stored = new StoredInstance(target, request.SopClassUid, request.SopInstanceUid, studyUid, request.TransferSyntaxUid, payload.Length, request.Association.CallingAeTitle, request.Association.Id);
+        if (!materialiser!.TryEnqueue(record.Buffer, temporary, target, reservation))
+        {
+            using (reservation)
+            {
+                Materialiser.WriteFinal(payload.Span, temporary, target);
+                reservation.Materialised(target);
             }
 
-            record.DetachBuffer();
             return stored;
         }
+
+        record.DetachBuffer();
+        return stored;
     }
 
     /// <summary>Journal records whose blocks went ahead while the dataset arrived.</summary>

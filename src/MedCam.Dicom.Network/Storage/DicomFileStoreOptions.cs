@@ -5,6 +5,8 @@ namespace MedCam.Dicom.Network.Storage;
 /// <summary>Where and how <see cref="DicomFileStore"/> keeps received instances.</summary>
 public sealed record DicomFileStoreOptions
 {
+    private const long JournalFormatBlock = 4096;
+
     /// <summary>Root folder; instances go to <c>Root/&lt;StudyInstanceUID&gt;/&lt;SOPInstanceUID&gt;.dcm</c>.</summary>
     public required string Root { get; init; }
 
@@ -24,11 +26,14 @@ public sealed record DicomFileStoreOptions
     /// <summary>Size of one preallocated journal segment (in <c>Root/.journal/</c>).</summary>
     public long JournalSegmentBytes { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>Journal segments allocated at start-up (before the first association), zero-filled and synced.</summary>
-    public int JournalInitialSegments { get; init; } = 2;
+    /// <summary>
+    /// Journal segments allocated at start-up (before the first association), zero-filled and synced: 8 x 64 MiB
+    /// absorbs a 1000-slice CT study at the journal's speed (see <see cref="MaterialiseBacklogBytes"/>).
+    /// </summary>
+    public int JournalInitialSegments { get; init; } = 8;
 
     /// <summary>Most journal segments kept; when all are in use an instance falls back to per-file fsync.</summary>
-    public int JournalMaxSegments { get; init; } = 8;
+    public int JournalMaxSegments { get; init; } = 16;
 
     /// <summary>
     /// A checkpoint (materialised files and folders synced in one background batch, their journal segment retired
@@ -45,11 +50,26 @@ public sealed record DicomFileStoreOptions
     public long JournalMaxRecordBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>
-    /// Journaled instances whose final files may still be waiting to be written after their answer (bytes held in
-    /// memory, counted against <see cref="MinimumFreeBytes"/>); past it an instance's file is written before its
-    /// answer. See <see cref="DicomFileStore.WhenMaterialisedAsync"/>.
+    /// Bytes of journaled instances whose final files may still wait to be written after their answer (held in
+    /// memory, counted against <see cref="MinimumFreeBytes"/>); null: the journal's start-up size. Final files wait
+    /// for a pause in receiving unless the backlog passes three quarters of this; past all of it an instance's file
+    /// is written before its answer. See <see cref="DicomFileStore.WhenMaterialisedAsync"/>.
     /// </summary>
-    public long MaterialiseBacklogBytes { get; init; } = 128L * 1024 * 1024;
+    public long? MaterialiseBacklogBytes { get; init; }
+
+    /// <summary>The backlog in force (<see cref="MaterialiseBacklogBytes"/> or the journal's start-up size).</summary>
+    internal long EffectiveMaterialiseBacklogBytes => MaterialiseBacklogBytes ?? JournalSegmentBytes * JournalInitialSegments;
+
+    /// <summary>
+    /// These options with a journal of <paramref name="megabytes"/> MiB made at start-up (8 segments, up to 16 under
+    /// a burst that outruns the checkpoints): the size of the burst (a study being routed) received at the
+    /// journal's speed before final files are written while receiving.
+    /// </summary>
+    public DicomFileStoreOptions WithJournalSize(long megabytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(megabytes, 8);
+        return this with { JournalSegmentBytes = megabytes * 1024 * 1024 / 8 / JournalFormatBlock * JournalFormatBlock, JournalInitialSegments = 8, JournalMaxSegments = 16 };
+    }
 
     /// <summary>Optional fan-in of stored instances from every association (e.g. to a worker queue).</summary>
     public ChannelWriter<StoredInstance>? Notifications { get; init; }

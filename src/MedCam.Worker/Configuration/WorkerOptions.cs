@@ -67,6 +67,12 @@ public sealed class WorkerOptions
     /// <summary>Below this many free bytes on the data volume C-STORE is refused with 0xA700.</summary>
     public long MinimumFreeBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>
+    /// Size of the receive journal made at start-up (MiB): a burst this big is acknowledged at the journal's speed
+    /// and its files written once the sender pauses (and held in memory meanwhile).
+    /// </summary>
+    public long JournalMegabytes { get; set; } = 512;
+
     /// <summary>Attempts of one study (processing or export) before it is quarantined.</summary>
     public int MaxAttempts { get; set; } = 4;
 
@@ -111,6 +117,11 @@ public sealed class WorkerOptions
         if (HealthPort is < -1 or > 65535)
         {
             throw new ArgumentException($"HealthPort {HealthPort} is not a TCP port (0-65535, or -1 to disable).");
+        }
+
+        if (JournalMegabytes < 8)
+        {
+            throw new ArgumentException($"JournalMegabytes {JournalMegabytes} is below the minimum of 8.");
         }
 
         foreach (var caller in AllowedCallers)

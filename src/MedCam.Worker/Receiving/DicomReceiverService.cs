@@ -54,7 +54,7 @@ public sealed class DicomReceiverService : IHostedService, IAsyncDisposable
                 Root = IncomingFolder(options),
                 MinimumFreeBytes = options.MinimumFreeBytes,
                 Notifications = new LedgerNotificationWriter(Record),
-            },
+            }.WithJournalSize(options.JournalMegabytes),
             loggerFactory.CreateLogger<DicomFileStore>());
         status.ReceivedFilesWritten = store.WhenMaterialisedAsync;
         var builder = new DicomServerBuilder()

@@ -51,6 +51,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
             ["AllowedCallers:0"] = "STORESCU",
             ["AllowedCallers:1"] = "ORTHANC",
             ["ShutdownGrace"] = "00:00:05",
+            ["JournalMegabytes"] = "32",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -5,29 +5,44 @@ using Microsoft.Extensions.Logging;
 namespace MedCam.Dicom.Network.Storage.Journal;
 
 /// <summary>
-/// Writes journaled instances to their final paths after the sender has had its answer: the instance is already
-/// durable in the journal, so the page-cache write of the final file (as long as receiving the dataset, on this
-/// hardware) no longer delays the next one. Lanes are chosen by target path, so two versions of one instance are
-/// always renamed into place in the order they were received. The backlog is bounded in bytes: past it the
-/// caller writes the file itself before answering, which is the back-pressure. A file that cannot be written
-/// (disk full, a folder in the way) is retried, then left to the journal: its segment is not retired, and the
-/// next start replays it to its final path. Nothing acknowledged is dropped.
+/// Writes journaled instances to their final paths after the sender has had its answer. The instance is already
+/// durable in the journal, so the final file (a page-cache write as long as receiving the whole dataset, on this
+/// hardware) waits for a pause: until no dataset has been arriving for <see cref="Quiet"/>, or the backlog passes
+/// three quarters of its limit, or the oldest file has waited <see cref="DefaultMaxDelay"/> (5 s). A burst (a study being
+/// routed) is then received at the speed of the journal alone, as a database acknowledges from its write-ahead log
+/// and writes its tables later. Lanes are chosen by target path, so two versions of one instance are always renamed
+/// into place in the order they were received; lane threads run at a lower priority. The backlog is bounded in
+/// bytes: past it the caller writes the file itself before answering, which is the back-pressure. A file that
+/// cannot be written (disk full, a folder in the way) is retried, then left to the journal: its segment is not
+/// retired, and the next start replays it to its final path. Nothing acknowledged is dropped.
 /// </summary>
 internal sealed class Materialiser : IAsyncDisposable
 {
     private const int Nice = 10;
+    /// <summary>How long no dataset must have been arriving before final files are written.</summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Longest a final file waits for a pause by default (bounds how stale the folder view gets under a constant stream).</summary>
+    public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromSeconds(5);
+
     private static readonly TimeSpan[] Retries = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
     private readonly Channel<Item>[] lanes;
     private readonly Task[] workers;
     private readonly ConcurrentDictionary<long, Task> pending = new();
     private readonly long backlogLimit;
+    private readonly TimeSpan maxDelay;
     private readonly ILogger logger;
+    private readonly object receiveGate = new();
     private long backlogBytes;
     private long nextId;
+    private int receiving;
+    private long lastReceived = Environment.TickCount64;
+    private volatile bool stopping;
 
-    public Materialiser(int laneCount, long backlogLimit, ILogger logger)
+    public Materialiser(int laneCount, long backlogLimit, ILogger logger, TimeSpan? maxDelay = null)
     {
         this.backlogLimit = backlogLimit;
+        this.maxDelay = maxDelay ?? DefaultMaxDelay;
         this.logger = logger;
         lanes = Enumerable.Range(0, laneCount).Select(_ => Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
         workers = lanes.Select((lane, k) =>
@@ -68,7 +83,7 @@ internal sealed class Materialiser : IAsyncDisposable
             return false;
         }
 
-        var item = new Item(Interlocked.Increment(ref nextId), buffer, temporary, target, reservation, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var item = new Item(Interlocked.Increment(ref nextId), buffer, temporary, target, reservation, Environment.TickCount64, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         pending[item.Id] = item.Done.Task;
         var lane = lanes[(StringComparer.Ordinal.GetHashCode(target) & int.MaxValue) % lanes.Length];
         if (!lane.Writer.TryWrite(item))
@@ -79,6 +94,25 @@ internal sealed class Materialiser : IAsyncDisposable
         }
 
         return true;
+    }
+
+    /// <summary>A dataset starts arriving.</summary>
+    public void BeginReceive()
+    {
+        lock (receiveGate)
+        {
+            receiving++;
+        }
+    }
+
+    /// <summary>The dataset is durable (or failed).</summary>
+    public void EndReceive()
+    {
+        lock (receiveGate)
+        {
+            receiving--;
+            lastReceived = Environment.TickCount64;
+        }
     }
 
     /// <summary>Completes once every instance queued before the call is at its final path (or left to the journal).</summary>
@@ -99,6 +133,7 @@ internal sealed class Materialiser : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        stopping = true;
         foreach (var lane in lanes)
         {
             lane.Writer.TryComplete();
@@ -118,8 +153,27 @@ internal sealed class Materialiser : IAsyncDisposable
         {
             while (reader.TryRead(out var item))
             {
+                WaitForPause(item);
                 Materialise(item);
             }
+        }
+    }
+
+    private void WaitForPause(Item item)
+    {
+        while (!stopping
+            && Interlocked.Read(ref backlogBytes) < backlogLimit / 4 * 3
+            && (maxDelay == Timeout.InfiniteTimeSpan || Environment.TickCount64 - item.Queued < maxDelay.TotalMilliseconds))
+        {
+            lock (receiveGate)
+            {
+                if (receiving == 0 && Environment.TickCount64 - lastReceived >= Quiet.TotalMilliseconds)
+                {
+                    return;
+                }
+            }
+
+            Thread.Sleep(2);
         }
     }
 
@@ -167,5 +221,5 @@ internal sealed class Materialiser : IAsyncDisposable
         }
     }
 
-    private sealed record Item(long Id, RecordBuffer Buffer, string Temporary, string Target, JournalReservation Reservation, TaskCompletionSource Done);
+    private sealed record Item(long Id, RecordBuffer Buffer, string Temporary, string Target, JournalReservation Reservation, long Queued, TaskCompletionSource Done);
 }
