@@ -59,21 +59,23 @@ public sealed class MaterialiserTests
         Enqueue(materialiser, journal, temp.Path, Path.Combine(temp.Path, "c.dcm"), Payload(500_000));
 
         using var reservation = journal.TryReserve(700_000)!;
-        using var buffer = new RecordBuffer();
-        buffer.Append(Payload(700_000));
-        Assert.False(materialiser.TryEnqueue(buffer, Path.Combine(temp.Path, "d.part"), Path.Combine(temp.Path, "d.dcm"), reservation));
+        Assert.False(materialiser.TryEnqueue(700_000, 0, Path.Combine(temp.Path, "d.part"), Path.Combine(temp.Path, "d.dcm"), reservation));
         materialiser.EndReceive();
     }
 
     private static StoreJournal OpenJournal(string root) =>
         StoreJournal.Open(root, new DicomFileStoreOptions { Root = root, MinimumFreeBytes = 0, JournalSegmentBytes = 4L << 20 }, NullLogger.Instance, () => long.MaxValue);
 
+    /// <summary>Commits <paramref name="payload"/> as a journal record, then queues its final file.</summary>
     private static void Enqueue(Materialiser materialiser, StoreJournal journal, string root, string target, byte[] payload)
     {
         var reservation = journal.TryReserve(payload.Length) ?? throw new InvalidOperationException("no journal room");
-        var buffer = new RecordBuffer();
+        using var buffer = new RecordBuffer();
         buffer.Append(payload);
-        Assert.True(materialiser.TryEnqueue(buffer, Path.Combine(root, Guid.NewGuid().ToString("N") + ".part"), target, reservation));
+        var crc = Crc32C.Quarters(payload);
+        reservation.Write(buffer.Seal(reservation.Segment.Id, Path.GetRelativePath(root, target), crc).Span);
+        reservation.Commit();
+        Assert.True(materialiser.TryEnqueue(payload.Length, crc, Path.Combine(root, Guid.NewGuid().ToString("N") + ".part"), target, reservation));
     }
 
     private static byte[] Payload(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 13 + (i >> 9))).ToArray();

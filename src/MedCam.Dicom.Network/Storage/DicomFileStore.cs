@@ -170,18 +170,15 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
         }
 
         var stored = new StoredInstance(target, request.SopClassUid, request.SopInstanceUid, studyUid, request.TransferSyntaxUid, payload.Length, request.Association.CallingAeTitle, request.Association.Id);
-        if (!materialiser!.TryEnqueue(record.Buffer, temporary, target, reservation))
+        if (!materialiser!.TryEnqueue(payload.Length, record.PayloadCrc, temporary, target, reservation))
         {
             using (reservation)
             {
                 Materialiser.WriteFinal(payload.Span, temporary, target);
                 reservation.Materialised(target);
             }
-
-            return stored;
         }
 
-        record.DetachBuffer();
         return stored;
     }
 

@@ -50,8 +50,9 @@ public sealed record DicomFileStoreOptions
     public long JournalMaxRecordBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>
-    /// Bytes of journaled instances whose final files may still wait to be written after their answer (held in
-    /// memory, counted against <see cref="MinimumFreeBytes"/>); null: the journal's start-up size. Final files wait
+    /// Bytes of journaled instances whose final files may still wait to be written after their answer (they are
+    /// read back from the journal then; counted against <see cref="MinimumFreeBytes"/>); null: the journal's
+    /// start-up size. Final files wait
     /// for a pause in receiving unless the backlog passes three quarters of this; past all of it an instance's file
     /// is written before its answer. See <see cref="DicomFileStore.WhenMaterialisedAsync"/>.
     /// </summary>

@@ -69,7 +69,7 @@ public sealed class WorkerOptions
 
     /// <summary>
     /// Size of the receive journal made at start-up (MiB): a burst this big is acknowledged at the journal's speed
-    /// and its files written once the sender pauses (and held in memory meanwhile).
+    /// and its files written from the journal once the sender pauses.
     /// </summary>
     public long JournalMegabytes { get; set; } = 512;
 

@@ -25,6 +25,9 @@ internal sealed class Materialiser : IAsyncDisposable
     /// <summary>Longest a final file waits for a pause by default (bounds how stale the folder view gets under a constant stream).</summary>
     public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a waiting lane looks again: half the quiet time, so a burst costs it few wake-ups.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+
     private static readonly TimeSpan[] Retries = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
     private readonly Channel<Item>[] lanes;
     private readonly Task[] workers;
@@ -69,27 +72,30 @@ internal sealed class Materialiser : IAsyncDisposable
         }).ToArray();
     }
 
-    /// <summary>Bytes accepted but not yet written to their final files.</summary>
+    /// <summary>Bytes acknowledged from the journal but not yet written to their final files.</summary>
     public long BacklogBytes => Interlocked.Read(ref backlogBytes);
 
-    /// <summary>Queues the final file; false when the backlog is full (write it before answering instead).</summary>
-    public bool TryEnqueue(RecordBuffer buffer, string temporary, string target, JournalReservation reservation)
+    /// <summary>
+    /// Queues the final file of a committed record (<paramref name="payloadLength"/> bytes, checksum
+    /// <paramref name="payloadCrc"/>); false when the backlog is full (write it before answering instead). Nothing is
+    /// held in memory: the bytes are read back from the journal when their turn comes, after the burst.
+    /// </summary>
+    public bool TryEnqueue(long payloadLength, uint payloadCrc, string temporary, string target, JournalReservation reservation)
     {
-        var bytes = buffer.PayloadLength;
-        var after = Interlocked.Add(ref backlogBytes, bytes);
-        if (after > backlogLimit && after != bytes)
+        var after = Interlocked.Add(ref backlogBytes, payloadLength);
+        if (after > backlogLimit && after != payloadLength)
         {
-            Interlocked.Add(ref backlogBytes, -bytes);
+            Interlocked.Add(ref backlogBytes, -payloadLength);
             return false;
         }
 
-        var item = new Item(Interlocked.Increment(ref nextId), buffer, temporary, target, reservation, Environment.TickCount64, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var item = new Item(Interlocked.Increment(ref nextId), payloadLength, payloadCrc, temporary, target, reservation, Environment.TickCount64, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         pending[item.Id] = item.Done.Task;
         var lane = lanes[(StringComparer.Ordinal.GetHashCode(target) & int.MaxValue) % lanes.Length];
         if (!lane.Writer.TryWrite(item))
         {
             pending.TryRemove(item.Id, out _);
-            Interlocked.Add(ref backlogBytes, -bytes);
+            Interlocked.Add(ref backlogBytes, -payloadLength);
             return false;
         }
 
@@ -173,7 +179,7 @@ internal sealed class Materialiser : IAsyncDisposable
                 }
             }
 
-            Thread.Sleep(2);
+            Thread.Sleep(PollInterval);
         }
     }
 
@@ -183,7 +189,17 @@ internal sealed class Materialiser : IAsyncDisposable
         {
             try
             {
-                WriteFinal(item.Buffer.PayloadMemory.Span, item.Temporary, item.Target);
+                using (var buffer = new RecordBuffer(JournalFormat.RecordBytes(item.Length)))
+                {
+                    var payload = buffer.Load(item.Reservation, item.Length).Span;
+                    if (Crc32C.Quarters(payload) != item.Crc)
+                    {
+                        throw new IOException($"Journal record at {item.Reservation.Offset} of {Path.GetFileName(item.Reservation.Segment.Path)} read back with a wrong checksum.");
+                    }
+
+                    WriteFinal(payload, item.Temporary, item.Target);
+                }
+
                 item.Reservation.Materialised(item.Target);
                 item.Reservation.Dispose();
                 break;
@@ -203,8 +219,7 @@ internal sealed class Materialiser : IAsyncDisposable
             }
         }
 
-        Interlocked.Add(ref backlogBytes, -item.Buffer.PayloadLength);
-        item.Buffer.Dispose();
+        Interlocked.Add(ref backlogBytes, -item.Length);
         pending.TryRemove(item.Id, out _);
         item.Done.TrySetResult();
     }
@@ -221,5 +236,5 @@ internal sealed class Materialiser : IAsyncDisposable
         }
     }
 
-    private sealed record Item(long Id, RecordBuffer Buffer, string Temporary, string Target, JournalReservation Reservation, long Queued, TaskCompletionSource Done);
+    private sealed record Item(long Id, long Length, uint Crc, string Temporary, string Target, JournalReservation Reservation, long Queued, TaskCompletionSource Done);
 }

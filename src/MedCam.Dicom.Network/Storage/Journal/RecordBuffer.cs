@@ -46,6 +46,16 @@ internal sealed class RecordBuffer : IDisposable
     /// </summary>
     public ReadOnlyMemory<byte> Record(int from, int length) => array.AsMemory(start + from, length);
 
+    /// <summary>Reads a committed record of <paramref name="payloadLength"/> bytes back from the journal; returns its payload.</summary>
+    public ReadOnlyMemory<byte> Load(JournalReservation reservation, long payloadLength)
+    {
+        var total = (int)JournalFormat.RecordBytes(payloadLength);
+        EnsureCapacity(total);
+        reservation.Read(array.AsSpan(start, total));
+        PayloadLength = payloadLength;
+        return PayloadMemory;
+    }
+
     public void Append(ReadOnlySpan<byte> data)
     {
         EnsureCapacity(JournalFormat.RecordHeaderBytes + PayloadLength + data.Length);

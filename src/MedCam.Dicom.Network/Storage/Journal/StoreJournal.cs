@@ -513,6 +513,23 @@ internal sealed class JournalReservation : IDisposable
         }
     }
 
+    /// <summary>Reads the record back (4 KiB-aligned memory and length), directly from the device where O_DIRECT is available.</summary>
+    public void Read(Span<byte> destination)
+    {
+        Check(destination.Length, 0);
+        var handle = Segment.DirectHandle ?? Segment.Handle;
+        for (var done = 0; done < destination.Length;)
+        {
+            var read = RandomAccess.Read(handle, destination[done..], Offset + done);
+            if (read <= 0)
+            {
+                throw new IOException($"Journal segment {Path.GetFileName(Segment.Path)} ended inside a record.");
+            }
+
+            done += read;
+        }
+    }
+
     /// <summary><see cref="Write"/> on a thread-pool thread, so the caller keeps receiving meanwhile.</summary>
     public Task WriteInBackground(ReadOnlyMemory<byte> data, long offset) => Task.Run(() => Write(data.Span, offset));
 

@@ -42,6 +42,9 @@ internal sealed class StreamingRecord : IAsyncDisposable
     /// <summary>The committed record had blocks written ahead, while its dataset was still arriving.</summary>
     public bool SentAhead { get; private set; }
 
+    /// <summary>The committed record's payload checksum (<see cref="Crc32C.Quarters"/>).</summary>
+    public uint PayloadCrc { get; private set; }
+
     /// <summary>The dataset outgrew the room reserved for it, so it was written whole at the end.</summary>
     public bool Outgrew { get; private set; }
 
@@ -86,7 +89,7 @@ internal sealed class StreamingRecord : IAsyncDisposable
     /// </summary>
     public async ValueTask<JournalReservation?> CommitAsync(string relativePath)
     {
-        var crc = Crc32C.Quarters(Buffer.PayloadMemory.Span);
+        var crc = PayloadCrc = Crc32C.Quarters(Buffer.PayloadMemory.Span);
         if (reservation is null)
         {
             reservation = journal.TryReserve(Buffer.PayloadLength);
@@ -131,14 +134,6 @@ internal sealed class StreamingRecord : IAsyncDisposable
         reservation?.Dispose();
         reservation = null;
         streamed = JournalFormat.Block;
-    }
-
-    /// <summary>Hands the received bytes over (e.g. to the materialiser); the caller disposes them.</summary>
-    public RecordBuffer DetachBuffer()
-    {
-        var detached = Buffer;
-        buffer = null;
-        return detached;
     }
 
     public async ValueTask DisposeAsync()
