@@ -115,17 +115,33 @@ public sealed class JournalTests
     public async Task Store_SeriesOfLargeInstances_SendsRecordsAheadAndReplaysThemByteIdentical()
     {
         // 512x512 CT slices (512 KiB): from the second one on, the size is known in advance and blocks go to the
-        // journal while the dataset is still arriving.
+        // journal while the dataset is still arriving (forced: on loopback the link outruns the disk, see below).
         var files = await CtCorpus.UncompressedAsync(6, size: 512, studies: 1);
         using var temp = new TempDir("medcam-journal");
         var root = temp.Sub("store");
 
-        var (acknowledged, store) = await ReceiveWithoutCleanStopAsync(root, files);
+        var (acknowledged, store) = await ReceiveWithoutCleanStopAsync(root, files, sendAhead: true);
 
         Assert.All(acknowledged, r => Assert.Equal(DimseStatus.Success, r.Status));
         Assert.Equal((files.Length - 1, 0), (store.RecordsSentAhead, store.RecordsOutgrown));
         DicomBytes.AssertAllArrivedIdentical(files, Received(root));
         await AssertJournalRestoresLostFilesAsync(root, files);
+    }
+
+    [Theory]
+    [InlineData(0, 0, true)] // nothing measured yet
+    [InlineData(125e6, 1.2e9, true)] // 1 Gbit/s link, NVMe-class journal
+    [InlineData(4e9, 1.2e9, false)] // loopback
+    public void SendAhead_OnlyWhileTheLinkIsSlowerThanTheJournal(double arrivalBytesPerSecond, double journalBytesPerSecond, bool expected)
+    {
+        var hints = new RecordSizeHints();
+        const long bytes = 512 * 1024;
+        for (var i = 0; i < 10; i++)
+        {
+            hints.ObserveSpeeds(bytes, arrivalBytesPerSecond > 0 ? bytes / arrivalBytesPerSecond : 0, journalBytesPerSecond);
+        }
+
+        Assert.Equal(expected, hints.SendAhead);
     }
 
     [Fact]
@@ -139,7 +155,7 @@ public sealed class JournalTests
         using var temp = new TempDir("medcam-journal");
         var root = temp.Sub("store");
 
-        var (acknowledged, store) = await ReceiveWithoutCleanStopAsync(root, files, segmentBytes: 16L << 20);
+        var (acknowledged, store) = await ReceiveWithoutCleanStopAsync(root, files, segmentBytes: 16L << 20, sendAhead: true);
 
         Assert.All(acknowledged, r => Assert.Equal(DimseStatus.Success, r.Status));
         Assert.Equal(1, store.RecordsOutgrown);
@@ -262,10 +278,11 @@ public sealed class JournalTests
     /// Receives <paramref name="files"/> into a journal that never checkpoints and waits until their final files are
     /// written, then stops without disposing the store (a crash before the checkpoint).
     /// </summary>
-    private static async Task<(IReadOnlyList<StoreResult> Results, DicomFileStore Store)> ReceiveWithoutCleanStopAsync(string root, string[] files, long segmentBytes = 4L << 20)
+    private static async Task<(IReadOnlyList<StoreResult> Results, DicomFileStore Store)> ReceiveWithoutCleanStopAsync(string root, string[] files, long segmentBytes = 4L << 20, bool? sendAhead = null)
     {
         var store = new DicomFileStore(new DicomFileStoreOptions
         {
+            JournalSendAhead = sendAhead,
             Root = root,
             MinimumFreeBytes = 0,
             JournalSegmentBytes = segmentBytes,

@@ -121,7 +121,7 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
     /// </summary>
     private async Task<StoredInstance> StoreJournaledAsync(CStoreRequest request, DicomDataSetStream dataSet, byte[] header, string temporary, CancellationToken cancellationToken)
     {
-        var record = new StreamingRecord(journal!, sizeHints.Expected(request.SopClassUid));
+        var record = new StreamingRecord(journal!, sizeHints.Expected(request.SopClassUid), options.JournalSendAhead ?? sizeHints.SendAhead);
         materialiser!.BeginReceive();
         try
         {
@@ -162,6 +162,7 @@ public sealed class DicomFileStore : ICStoreProvider, IAsyncDisposable
         var (_, target) = Target(studyUid, request.SopInstanceUid);
         var relative = Path.GetRelativePath(root, target).Replace(Path.DirectorySeparatorChar, '/');
         var reservation = await record.CommitAsync(relative).ConfigureAwait(false);
+        sizeHints.ObserveSpeeds(payload.Length, record.ArrivalSeconds, record.WholeWriteBytesPerSecond);
         CountRecord(record);
         if (reservation is null)
         {

@@ -58,6 +58,12 @@ public sealed record DicomFileStoreOptions
     /// </summary>
     public long? MaterialiseBacklogBytes { get; init; }
 
+    /// <summary>
+    /// Send journal blocks ahead while a dataset arrives: null decides from the measured link and journal speeds
+    /// (see <c>RecordSizeHints</c>); true or false forces it (tests).
+    /// </summary>
+    internal bool? JournalSendAhead { get; init; }
+
     /// <summary>The backlog in force (<see cref="MaterialiseBacklogBytes"/> or the journal's start-up size).</summary>
     internal long EffectiveMaterialiseBacklogBytes => MaterialiseBacklogBytes ?? JournalSegmentBytes * JournalInitialSegments;
 

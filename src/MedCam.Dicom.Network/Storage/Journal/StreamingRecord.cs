@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MedCam.Dicom.Network.Storage.Journal;
 
 /// <summary>
@@ -24,15 +26,27 @@ internal sealed class StreamingRecord : IAsyncDisposable
     // Record bytes [Block, streamed) have been sent to the journal; block 0 (the header) always goes last.
     private int streamed = JournalFormat.Block;
 
-    public StreamingRecord(StoreJournal journal, long expectedPayload)
+    private long firstAppend;
+    private long lastAppend;
+
+    /// <param name="journal">Where the record goes.</param>
+    /// <param name="expectedPayload">Expected dataset size (0: unknown): sizes the buffer, and the room reserved when sending ahead.</param>
+    /// <param name="sendAhead">Reserve room now and send blocks while the dataset arrives (worth it when the link is slower than the disk).</param>
+    public StreamingRecord(StoreJournal journal, long expectedPayload, bool sendAhead = true)
     {
         this.journal = journal;
         buffer = new RecordBuffer(expectedPayload > 0 ? JournalFormat.RecordBytes(expectedPayload) : 1024 * 1024);
-        if (expectedPayload > 0)
+        if (expectedPayload > 0 && sendAhead)
         {
             reservation = journal.TryReserve(expectedPayload);
         }
     }
+
+    /// <summary>Seconds between the first and the last fragment appended (how fast the link delivered the dataset).</summary>
+    public double ArrivalSeconds => lastAppend > firstAppend ? Stopwatch.GetElapsedTime(firstAppend, lastAppend).TotalSeconds : 0;
+
+    /// <summary>Bytes per second of the whole-record journal write at commit, when the record was written in one piece (else 0).</summary>
+    public double WholeWriteBytesPerSecond { get; private set; }
 
     public RecordBuffer Buffer => buffer ?? throw new ObjectDisposedException(nameof(StreamingRecord));
 
@@ -51,6 +65,12 @@ internal sealed class StreamingRecord : IAsyncDisposable
     /// <summary>Appends a fragment and sends whole blocks ahead when enough have gathered and no write is in flight.</summary>
     public async ValueTask AppendAsync(ReadOnlyMemory<byte> fragment)
     {
+        lastAppend = Stopwatch.GetTimestamp();
+        if (firstAppend == 0)
+        {
+            firstAppend = lastAppend;
+        }
+
         Buffer.Append(fragment.Span);
         if (reservation is null)
         {
@@ -108,7 +128,10 @@ internal sealed class StreamingRecord : IAsyncDisposable
         if (streamed == JournalFormat.Block)
         {
             // Nothing went ahead: the whole record in one write.
+            var started = Stopwatch.GetTimestamp();
             reservation.Write(record.Span);
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            WholeWriteBytesPerSecond = seconds > 0 ? record.Length / seconds : 0;
         }
         else
         {
