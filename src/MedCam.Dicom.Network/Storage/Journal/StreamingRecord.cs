@@ -11,7 +11,9 @@ namespace MedCam.Dicom.Network.Storage.Journal;
 /// answer to the sender waits for little more than the device's cache flush. A record is valid only once its
 /// header is, and the header is written last: a crash mid-stream leaves nothing that replays.
 /// A dataset that outgrows the reservation abandons it (the blocks written there never get a header) and is
-/// written whole at the end into room reserved for its real size, which is what an unpredicted one does too.
+/// written whole at the end into room reserved for its real size, which is what an unpredicted one does too, and
+/// what every record does when sending ahead does not pay (the link is faster than the disk; see
+/// <see cref="RecordSizeHints.SendAhead"/>).
 /// </summary>
 internal sealed class StreamingRecord : IAsyncDisposable
 {
