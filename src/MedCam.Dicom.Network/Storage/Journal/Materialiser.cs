@@ -204,9 +204,10 @@ internal sealed class Materialiser : IAsyncDisposable
                 item.Reservation.Dispose();
                 break;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                if (attempt == Retries.Length)
+                // Disk errors are retried; anything else (a bug) is not, but must not stop the lane either.
+                if (attempt == Retries.Length || ex is not (IOException or UnauthorizedAccessException))
                 {
                     // Keep the reservation: the segment stays live and the next start replays the instance.
                     item.Reservation.KeepForReplay();
