@@ -460,17 +460,8 @@ internal sealed class StoreJournal : IAsyncDisposable
         return target.StartsWith(Path.GetFullPath(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? target : null;
     }
 
-    private void Materialise(string target, ReadOnlySpan<byte> bytes)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temporary = Path.Combine(root, ".incoming", $"{Guid.NewGuid():N}.part");
-        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
-        {
-            file.Write(bytes);
-        }
-
-        File.Move(temporary, target, overwrite: true);
-    }
+    private void Materialise(string target, ReadOnlySpan<byte> bytes) =>
+        Materialiser.WriteFinal(bytes, Path.Combine(root, ".incoming", $"{Guid.NewGuid():N}.part"), target);
 }
 
 /// <summary>Room for one record in a journal segment; dispose once the final file is in place (or abandoned).</summary>

@@ -52,9 +52,6 @@ internal sealed class StreamingRecord : IAsyncDisposable
 
     public RecordBuffer Buffer => buffer ?? throw new ObjectDisposedException(nameof(StreamingRecord));
 
-    /// <summary>True while blocks go to the journal as they arrive (false: written whole at the end).</summary>
-    public bool Streaming => reservation is not null;
-
     /// <summary>The committed record had blocks written ahead, while its dataset was still arriving.</summary>
     public bool SentAhead { get; private set; }
 
